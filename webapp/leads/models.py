@@ -1,0 +1,29 @@
+"""Leads of the operator's own sales pipeline (newsletter, workshop, trial, subscription)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.db import TimestampMixin, UTCDateTime
+from webapp.extensions import db
+
+LEAD_SOURCES = ("newsletter", "workshop", "trial", "subscription")
+
+
+class Lead(TimestampMixin, db.Model):
+    __tablename__ = "leads"
+    __table_args__ = (
+        CheckConstraint("source IN ('newsletter', 'workshop', 'trial', 'subscription')", name="source_known"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        Index("ix_leads_source_last_interaction", "source", "last_interaction_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    last_interaction_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

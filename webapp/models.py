@@ -1,0 +1,9 @@
+"""Imports every model module so the metadata (and Alembic autogenerate) sees all tables."""
+
+
+def import_all() -> None:
+    from webapp.accounts import models as _accounts  # noqa: F401
+    from webapp.crm import models as _crm  # noqa: F401
+    from webapp.jobs import models as _jobs  # noqa: F401
+    from webapp.leads import models as _leads  # noqa: F401
+    from webapp.tenants import models as _tenants  # noqa: F401

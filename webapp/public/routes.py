@@ -1,0 +1,17 @@
+"""Public pages of the operator's website."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import current_user
+
+from webapp.http import render
+from webapp.public import services
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    overview = services.workspace_overview(current_user) if current_user.is_authenticated else None
+    return render("public/home.html", "public/_home.html", overview=overview)

@@ -1,0 +1,1 @@
+"""RQ job functions. Each takes ids and plain values, never ORM objects."""

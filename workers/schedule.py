@@ -1,0 +1,23 @@
+"""Periodic jobs, declared as data. ``workers/cron_config.py`` feeds them to ``rq cron``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    func: str
+    queue: str
+    cron: str | None = None
+    interval: int | None = None
+
+    def __post_init__(self):
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError(f"{self.func}: give exactly one of cron or interval")
+
+
+PERIODIC_JOBS: tuple[Periodic, ...] = (
+    Periodic("workers.maintenance.redispatch_lost_tasks", "maintenance", interval=300),
+    Periodic("workers.maintenance.purge_old_tasks", "maintenance", cron="40 3 * * *"),
+)
