@@ -139,7 +139,8 @@ def make(db_session) -> Factories:
 def redis_conn(app):
     from webapp.jobs.queue import connection
 
-    conn = connection()
+    with app.app_context():
+        conn = connection()
     yield conn
     conn.flushdb()
 
@@ -151,10 +152,16 @@ def run_jobs(app, db_session, redis_conn):
 
     from webapp.jobs.queue import QUEUES, get_queue
 
+    def _done() -> int:
+        return sum(len(queue.finished_job_registry) + len(queue.failed_job_registry)
+                   for queue in (get_queue(name) for name in QUEUES))
+
     def _run() -> int:
+        """Work off every queue; returns how many jobs ran (finished or failed)."""
+        before = _done()
         worker = SimpleWorker([get_queue(name) for name in QUEUES], connection=redis_conn)
         worker.work(burst=True, logging_level="WARNING")
-        return worker.successful_job_count + worker.failed_job_count
+        return _done() - before
 
     return _run
 

@@ -19,9 +19,19 @@ def render(page: str, partial: str, status: int = 200, **context):
     return response
 
 
+def redirect_to(location: str):
+    """Redirect after POST: 303 for browsers and boosted requests; for an htmx fragment request
+    (which would swap the next page into a fragment) ``HX-Redirect`` makes htmx load it whole."""
+    if wants_partial():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
+
+
 def see_other(endpoint: str, **values):
-    """Redirect after POST with 303 so the browser follows with GET."""
-    return redirect(url_for(endpoint, **values), code=303)
+    """Redirect after POST to an endpoint (see ``redirect_to``)."""
+    return redirect_to(url_for(endpoint, **values))
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:

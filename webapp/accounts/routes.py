@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session
+from flask import Blueprint, flash, request, session
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from webapp.accounts import services
 from webapp.accounts.forms import LoginForm
 from webapp.extensions import db
-from webapp.http import render, safe_next, see_other
+from webapp.http import redirect_to, render, safe_next, see_other
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,7 +25,7 @@ def login():
             session.clear()
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(form.next.data, "/"), code=303)
+            return redirect_to(safe_next(form.next.data, "/"))
         db.session.commit()
         form.password.errors.append(_("The e-mail address or the password is not correct."))
     status = 422 if request.method == "POST" else 200

@@ -16,7 +16,7 @@ NAMES = {
         ("Kovács", "Szabó", "Tóth", "Nagy", "Horváth", "Varga", "Kiss", "Molnár", "Németh", "Farkas", "Balogh",
          "Papp", "Takács", "Juhász", "Lakatos", "Mészáros"),
         ("Budapest", "Debrecen", "Szeged", "Pécs", "Győr", "Miskolc"),
-        ("Kft.", "Zrt.", "Bt."), "36", ("20", "30", "70"),
+        ("Kft.", "Zrt.", "Bt."), "36", ("20", "30", "70"), 7,
     ),
     "AT": (
         ("Lukas", "Tobias", "Jakob", "Elias", "Anna", "Lena", "Sophie", "Hannah", "Florian", "Katharina",
@@ -24,7 +24,7 @@ NAMES = {
         ("Gruber", "Huber", "Bauer", "Wagner", "Müller", "Pichler", "Steiner", "Moser", "Mayer", "Hofer",
          "Leitner", "Berger", "Fuchs", "Eder"),
         ("Wien", "Graz", "Linz", "Salzburg", "Innsbruck", "Klagenfurt"),
-        ("GmbH", "KG", "OG"), "43", ("664", "676", "699"),
+        ("GmbH", "KG", "OG"), "43", ("664", "676", "699"), 7,
     ),
     "RO": (
         ("Andrei", "Ioana", "Maria", "Alexandru", "Elena", "Mihai", "Gabriel", "Ana", "Cristina", "Ștefan",
@@ -32,7 +32,7 @@ NAMES = {
         ("Popescu", "Ionescu", "Popa", "Radu", "Dumitru", "Stan", "Stoica", "Gheorghe", "Matei", "Ciobanu",
          "Rusu", "Munteanu"),
         ("Cluj-Napoca", "Timișoara", "Iași", "Brașov", "Oradea", "București"),
-        ("SRL", "SA"), "40", ("721", "745", "766"),
+        ("SRL", "SA"), "40", ("721", "745", "766"), 6,
     ),
     "SK": (
         ("Ján", "Peter", "Martin", "Lucia", "Zuzana", "Katarína", "Michal", "Tomáš", "Jana", "Mária",
@@ -40,7 +40,7 @@ NAMES = {
         ("Horváth", "Kováč", "Varga", "Tóth", "Nagy", "Baláž", "Szabó", "Molnár", "Lukáč", "Kollár",
          "Novák", "Hudák"),
         ("Bratislava", "Košice", "Žilina", "Nitra", "Trnava", "Komárno"),
-        ("s.r.o.", "a.s."), "421", ("903", "905", "915"),
+        ("s.r.o.", "a.s."), "421", ("903", "905", "915"), 6,
     ),
 }
 COUNTRY_WEIGHTS = (("HU", 55), ("AT", 20), ("RO", 15), ("SK", 10))
@@ -78,15 +78,15 @@ def pick_country(rng: random.Random) -> str:
 
 def person(rng: random.Random, serial: int, domain: str = "example.com") -> Person:
     country = pick_country(rng)
-    firsts, lasts, cities, _forms, calling, prefixes = NAMES[country]
+    firsts, lasts, cities, _forms, calling, prefixes, digits = NAMES[country]
     first, last = rng.choice(firsts), rng.choice(lasts)
     local = f"{ascii_slug(first)}.{ascii_slug(last)}{serial}"
-    phone = f"+{calling}{rng.choice(prefixes)}{rng.randrange(1_000_000, 9_999_999)}"
+    phone = f"+{calling}{rng.choice(prefixes)}{rng.randrange(10 ** (digits - 1), 10 ** digits)}"
     return Person(first, last, f"{local}@{domain}", phone, country, rng.choice(cities))
 
 
 def firm(rng: random.Random) -> Firm:
     country = pick_country(rng)
-    _f, _l, cities, forms, _c, _p = NAMES[country]
+    _f, _l, cities, forms, _c, _p, _d = NAMES[country]
     name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {rng.choice(forms)}"
     return Firm(name, rng.choice(cities), country)
