@@ -24,7 +24,7 @@ static/vendor/htmx.min.js: scripts/fetch_htmx.py | $(STAMP)
 	$(PY) scripts/fetch_htmx.py
 
 translations: | $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d webapp/translations
+	$(VENV)/bin/pybabel compile -d webapp/translations
 
 extract-messages: | $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .

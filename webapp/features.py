@@ -23,7 +23,9 @@ def register(app: Flask) -> None:
     from webapp.jobs import routes as jobs_routes
     from webapp.jobs import services as jobs_services
     from webapp.models import import_all
+    from webapp.messaging import setup as messaging_setup
     from webapp.public import routes as public_routes
+    from webapp.seclog import setup as seclog_setup
 
     import_all()
     login_manager.user_loader(load_user)
@@ -43,3 +45,5 @@ def register(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     jobs_services.init_app(app)
+    messaging_setup.init_app(app)
+    seclog_setup.init_app(app)

@@ -6,4 +6,6 @@ def import_all() -> None:
     from webapp.crm import models as _crm  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.leads import models as _leads  # noqa: F401
+    from webapp.messaging import models as _messaging  # noqa: F401
+    from webapp.seclog import models as _seclog  # noqa: F401
     from webapp.tenants import models as _tenants  # noqa: F401
