@@ -100,6 +100,24 @@ def app(database_url, redis_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def extra_apps():
+    """Build additional apps (other settings) whose engines are disposed at the end of the session."""
+    from webapp import create_app
+    from webapp.extensions import db
+
+    built = []
+
+    def _build(**environ):
+        built.append(create_app(environ={"BIZALOM_ENV": "test", "LOG_LEVEL": "CRITICAL", **environ}))
+        return built[-1]
+
+    yield _build
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture()
 def db_session(app):
     """Each test runs inside one outer transaction that is rolled back at the end."""
@@ -127,7 +145,9 @@ def db_session(app):
 
 @pytest.fixture()
 def client(app, db_session):
-    return app.test_client()
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # tests of other languages set the header
+    return test_client
 
 
 @pytest.fixture()

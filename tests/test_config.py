@@ -14,9 +14,9 @@ def test_embedded_default_needs_nothing(tmp_path):
     assert config["PRODUCTION"] is False
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATA_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"])
 def test_production_fails_fast_without_a_required_setting(missing):
-    environ = {"BIZALOM_ENV": "production", "SECRET_KEY": "s" * 40,
+    environ = {"BIZALOM_ENV": "production", "SECRET_KEY": "s" * 40, "DATA_ENCRYPTION_KEY": "k" * 44,
                "DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://r"}
     del environ[missing]
     with pytest.raises(ConfigError, match=missing):
@@ -25,7 +25,8 @@ def test_production_fails_fast_without_a_required_setting(missing):
 
 def test_production_refuses_a_short_secret():
     with pytest.raises(ConfigError, match="32"):
-        load_config({"BIZALOM_ENV": "production", "SECRET_KEY": "short", "DATABASE_URL": "postgresql://db/x",
+        load_config({"BIZALOM_ENV": "production", "SECRET_KEY": "short", "DATA_ENCRYPTION_KEY": "k",
+                     "DATABASE_URL": "postgresql://db/x",
                      "REDIS_URL": "redis://r"})
 
 
@@ -47,3 +48,9 @@ def test_create_app_has_no_import_time_side_effects():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={"PATH": "/usr/bin", "INSTANCE_PATH": "/nonexistent/should-not-be-created"})
     assert result.stdout.strip() == "ok" and result.stderr == ""
+
+
+def test_numeric_settings_are_checked():
+    with pytest.raises(ConfigError, match="LOCKOUT_IP_FAILURES"):
+        load_config({"LOCKOUT_IP_FAILURES": "many"})
+    assert load_config({"SESSION_IDLE_MINUTES": "45"})["SESSION_IDLE_MINUTES"] == 45

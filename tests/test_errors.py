@@ -6,6 +6,7 @@ import pytest
 from werkzeug.exceptions import Forbidden, TooManyRequests
 
 from webapp.accounts.models import User
+from webapp.authz import allow
 
 TITLES = {
     "en": {400: "Bad request", 403: "Access denied", 404: "Page not found", 405: "Method not allowed",
@@ -18,14 +19,13 @@ TITLES = {
 
 
 @pytest.fixture(scope="module")
-def error_app(tmp_path_factory, database_url, redis_url):
+def error_app(tmp_path_factory, database_url, redis_url, extra_apps):
     """A separate app with routes that raise, to reach 403, 429 and 500 through real handlers."""
-    from webapp import create_app
-
-    app = create_app(environ={"BIZALOM_ENV": "test", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-                              "INSTANCE_PATH": str(tmp_path_factory.mktemp("err")), "LOG_LEVEL": "CRITICAL"})
+    app = extra_apps(DATABASE_URL=database_url, REDIS_URL=redis_url,
+                     INSTANCE_PATH=str(tmp_path_factory.mktemp("err")))
 
     @app.get("/boom/<int:code>")
+    @allow("public")
     def boom(code):
         if code == 403:
             raise Forbidden()

@@ -41,10 +41,7 @@ def test_readyz_reports_a_schema_behind_the_head(app, client, db_session):
     assert body["checks"]["migrations"]["current"] == ["behind"]
 
 
-def test_inline_mode_is_ready_without_redis(tmp_path, database_url):
-    from webapp import create_app
-
-    app = create_app(environ={"BIZALOM_ENV": "test", "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
-                              "LOG_LEVEL": "CRITICAL"})
+def test_inline_mode_is_ready_without_redis(tmp_path, database_url, extra_apps):
+    app = extra_apps(DATABASE_URL=database_url, INSTANCE_PATH=str(tmp_path))
     body = app.test_client().get("/readyz").get_json()
     assert body["checks"]["redis"] == {"ok": True, "mode": "inline"}

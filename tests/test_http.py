@@ -47,10 +47,8 @@ def test_security_headers(client):
     assert "Strict-Transport-Security" not in headers  # only in production
 
 
-def test_hsts_and_host_cookie_in_production(tmp_path):
-    from webapp import create_app
-
-    app = create_app(environ={"BIZALOM_ENV": "production", "SECRET_KEY": "x" * 40,
+def test_hsts_and_host_cookie_in_production(tmp_path, extra_apps):
+    app = extra_apps(**{"BIZALOM_ENV": "production", "SECRET_KEY": "x" * 40, "DATA_ENCRYPTION_KEY": "k" * 44,
                               "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "REDIS_URL": "redis://127.0.0.1:1/0",
                               "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL")
 
 
 class ConfigError(RuntimeError):
@@ -38,7 +39,31 @@ SETTINGS = (
     Setting("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024), "largest accepted request body, bytes"),
     Setting("DEFAULT_LOCALE", "de", "language when the browser states none we offer"),
     Setting("LOG_LEVEL", "INFO", "level of the structured JSON log"),
+    Setting("DATA_ENCRYPTION_KEY", None, "Fernet key for encrypted columns; required in production"),
+    Setting("SESSION_IDLE_MINUTES", "30", "a session ends after this long without a request"),
+    Setting("SESSION_ABSOLUTE_HOURS", "12", "a session ends this long after login, whatever happens"),
+    Setting("LOCKOUT_ACCOUNT_FAILURES", "5", "failed logins that lock an account within the window"),
+    Setting("LOCKOUT_WINDOW_MINUTES", "15", "window for counting failed logins; also the first cool-off"),
+    Setting("LOCKOUT_IP_FAILURES", "20", "failed logins after which an IP address is throttled"),
+    Setting("TRUSTED_DEVICE_DAYS", "30", "how long a device stays trusted to skip the 2FA challenge"),
 )
+
+INT_SETTINGS = ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOCKOUT_ACCOUNT_FAILURES",
+                "LOCKOUT_WINDOW_MINUTES", "LOCKOUT_IP_FAILURES", "TRUSTED_DEVICE_DAYS")
+
+
+def _int_settings(environ: dict[str, str]) -> dict[str, int]:
+    defaults = {s.name: s.default for s in SETTINGS}
+    values = {}
+    for name in INT_SETTINGS:
+        raw = _env(name, environ) or defaults[name]
+        try:
+            values[name] = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+        if values[name] <= 0:
+            raise ConfigError(f"{name} must be positive")
+    return values
 
 
 def _env(name: str, environ: dict[str, str]) -> str | None:
@@ -75,7 +100,11 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         max_body = int(_env("MAX_CONTENT_LENGTH", environ) or 16 * 1024 * 1024)
     except ValueError as exc:
         raise ConfigError("MAX_CONTENT_LENGTH must be a whole number of bytes") from exc
+    ints = _int_settings(environ)
     return {
+        **ints,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=ints["SESSION_ABSOLUTE_HOURS"]),
+        "DATA_ENCRYPTION_KEY": _env("DATA_ENCRYPTION_KEY", environ),
         "BIZALOM_ENV": env,
         "PRODUCTION": production,
         "TESTING": env == "test",

@@ -13,6 +13,8 @@ def init_i18n(app: Flask, babel) -> None:
 
 def register(app: Flask) -> None:
     from webapp import errors, security, templating
+    from webapp import authz
+    from webapp.accounts import account_routes, reset_routes
     from webapp.accounts import routes as accounts_routes
     from webapp.accounts.services import load_user
     from webapp.demo import cli as demo_cli
@@ -26,6 +28,9 @@ def register(app: Flask) -> None:
     from webapp.messaging import setup as messaging_setup
     from webapp.public import routes as public_routes
     from webapp.seclog import setup as seclog_setup
+    from webapp.staff import routes as staff_routes
+    from webapp.tenant_admin import routes as tenant_admin_routes
+    from webapp.twofactor import routes as twofactor_routes
 
     import_all()
     login_manager.user_loader(load_user)
@@ -36,11 +41,17 @@ def register(app: Flask) -> None:
         health_routes.bp,
         i18n_routes.bp,
         accounts_routes.bp,
+        reset_routes.bp,
+        account_routes.bp,
+        twofactor_routes.bp,
+        tenant_admin_routes.bp,
+        staff_routes.bp,
         jobs_routes.bp,
     ):
         app.register_blueprint(blueprint)
     app.cli.add_command(demo_cli.demo)
     app.cli.add_command(jobs_cli.jobs)
+    authz.policy.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

@@ -9,3 +9,4 @@ def import_all() -> None:
     from webapp.messaging import models as _messaging  # noqa: F401
     from webapp.seclog import models as _seclog  # noqa: F401
     from webapp.tenants import models as _tenants  # noqa: F401
+    from webapp.twofactor import models as _twofactor  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -12,7 +14,7 @@ _DUMMY_HASH = None
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(unicodedata.normalize("NFC", password))
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
@@ -23,7 +25,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
             _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
         stored_hash, password = _DUMMY_HASH, password + "\x00never"
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher.verify(stored_hash, unicodedata.normalize("NFC", password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, request
 from flask_login import current_user
 
+from webapp.authz import allow
 from webapp.extensions import db
 from webapp.http import safe_next
 from webapp.i18n.services import LANGUAGE_COOKIE, supported
@@ -13,6 +14,7 @@ bp = Blueprint("i18n", __name__)
 
 
 @bp.post("/language")
+@allow("public")
 def switch_language():
     code = supported(request.form.get("lang"))
     if code is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from webapp.authz import allow
 from webapp.extensions import db
 from webapp.http import render
 from webapp.jobs.models import Task
@@ -14,7 +15,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/tasks")
 
 
 @bp.get("/<task_id>")
-@login_required
+@allow("authenticated")
 def progress(task_id: str):
     task = db.session.get(Task, task_id)
     if task is None or task.user_id != current_user.id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
+from webapp.authz import allow
 from webapp.http import render
 from webapp.public import services
 
@@ -12,6 +13,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@allow("public")
 def home():
     overview = services.workspace_overview(current_user) if current_user.is_authenticated else None
     return render("public/home.html", "public/_home.html", overview=overview)

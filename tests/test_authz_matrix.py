@@ -1,0 +1,145 @@
+"""Authorization matrix, generated from the app's route map: every route x every kind of principal.
+
+Every endpoint must appear in EXPECTED_RULES (a new route without an entry fails), its view must
+declare that rule, and a real request by each principal must be allowed or refused accordingly.
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import Rule
+
+from tests.conftest import csrf_from
+from webapp.accounts.models import STAFF_ROLES
+from webapp.authz.policy import rule_for
+
+PRINCIPALS = ("anonymous", "tenant_user", "tenant_admin", *(f"staff_{role}" for role in STAFF_ROLES))
+STAFF = {f"staff_{role}" for role in STAFF_ROLES}
+SIGNED_IN = set(PRINCIPALS) - {"anonymous"}
+
+ALLOWED = {
+    "public": set(PRINCIPALS),
+    "pending_login": set(PRINCIPALS),
+    "authenticated": SIGNED_IN,
+    "tenant_member": {"tenant_user", "tenant_admin"},
+    "tenant_admin": {"tenant_admin"},
+    "staff": STAFF,
+    "staff:support,operator": {"staff_support", "staff_operator"},
+    "staff:operator": {"staff_operator"},
+}
+
+EXPECTED_RULES = {
+    "static": "public",
+    "public.home": "public",
+    "health.healthz": "public",
+    "health.readyz": "public",
+    "i18n.switch_language": "public",
+    "accounts.login": "public",
+    "accounts.verify": "pending_login",
+    "accounts.send_sms_code": "pending_login",
+    "accounts.logout": "authenticated",
+    "password.forgot": "public",
+    "password.reset": "public",
+    "password.strength": "public",
+    "account.security": "authenticated",
+    "account.end_session": "authenticated",
+    "account.revoke_device": "authenticated",
+    "account.change_password": "authenticated",
+    "account.change_email": "authenticated",
+    "account.confirm_email": "public",
+    "account.reauth": "authenticated",
+    "twofactor.setup": "authenticated",
+    "twofactor.confirm": "authenticated",
+    "twofactor.recovery_codes": "authenticated",
+    "twofactor.remove_totp": "authenticated",
+    "twofactor.phone": "authenticated",
+    "twofactor.confirm_phone": "authenticated",
+    "jobs.progress": "authenticated",
+    "tenant_admin.users": "tenant_admin",
+    "tenant_admin.unlock": "tenant_admin",
+    "tenant_admin.security": "tenant_admin",
+    "staff.accounts": "staff:support,operator",
+    "staff.unlock": "staff:support,operator",
+    "messaging.outbox": "staff:operator",
+    "messaging.sms_status": "public",
+}
+
+
+def _routes(app) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "accounts.logout", r.endpoint, r.rule))
+
+
+def test_every_route_has_a_declared_and_expected_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing_from_table = endpoints - set(EXPECTED_RULES)
+    assert missing_from_table == set(), "add the new routes to EXPECTED_RULES with their intended rule"
+    assert set(EXPECTED_RULES) - endpoints == set(), "stale entries in EXPECTED_RULES"
+    with app.test_request_context():
+        declared = {endpoint: rule_for(endpoint) for endpoint in endpoints}
+    assert {e: r for e, r in declared.items() if r != EXPECTED_RULES[e]} == {}
+
+
+def _url(rule: Rule) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = 999999 if type(converter).__name__ == "IntegerConverter" else "matrix-probe"
+    url = rule.rule
+    for name, value in values.items():
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        url = url.replace(f"<path:{name}>", str(value))
+    return url
+
+
+def _client_for(app, principal, make):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    if principal == "anonymous":
+        return client
+    if principal.startswith("staff_"):
+        user = make.user(staff_role=principal.removeprefix("staff_"))
+    else:
+        user = make.user(tenant=make.tenant(), role="admin" if principal == "tenant_admin" else "user")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": user.email, "password": make.PASSWORD, "csrf_token": token})
+    assert response.status_code == 303, principal
+    return client
+
+
+def _request(client, rule: Rule):
+    url = _url(rule)
+    if "GET" in rule.methods:
+        return client.get(url if rule.endpoint != "static" else "/static/css/app.css")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token}, headers={"X-CSRFToken": token})
+
+
+def _refused(response, principal) -> bool:
+    if response.status_code == 403:
+        return True
+    location = response.headers.get("Location", "")
+    return principal == "anonymous" and response.status_code == 302 and location.startswith("/login")
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_matrix(app, db_session, make, principal):
+    client = _client_for(app, principal, make)
+    failures = []
+    for rule in _routes(app):
+        expected_allowed = principal in ALLOWED[EXPECTED_RULES[rule.endpoint]]
+        response = _request(client, rule)
+        refused = _refused(response, principal)
+        if refused == expected_allowed:
+            failures.append(f"{rule.endpoint} {rule.rule}: status {response.status_code}, "
+                            f"expected {'allow' if expected_allowed else 'deny'}")
+        response.close()
+    assert failures == []
+
+
+def test_unknown_rules_are_refused_at_import_time():
+    from webapp.authz import allow
+
+    with pytest.raises(ValueError):
+        allow("tenant_owner")
+    with pytest.raises(ValueError):
+        allow("staff:janitor")
