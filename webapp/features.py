@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
     from webapp.messaging import setup as messaging_setup
     from webapp.public import routes as public_routes
     from webapp.seclog import setup as seclog_setup
+    from webapp.sso import setup as sso_setup
     from webapp.staff import routes as staff_routes
     from webapp.tenant_admin import routes as tenant_admin_routes
     from webapp.twofactor import routes as twofactor_routes
@@ -58,3 +59,4 @@ def register(app: Flask) -> None:
     jobs_services.init_app(app)
     messaging_setup.init_app(app)
     seclog_setup.init_app(app)
+    sso_setup.init_app(app)
