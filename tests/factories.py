@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from webapp import tenancy
 from webapp.accounts import passwords
 from webapp.accounts.models import User
 from webapp.crm.models import Company, Contact
@@ -49,13 +50,23 @@ class Factories:
             staff_role=staff_role, password_hash=_hash(password or self.PASSWORD), **fields,
         ))
 
+    def _save_in(self, tenant: Tenant, obj):
+        previous = self.session.info.get(tenancy.TENANT_KEY)
+        self.session.info[tenancy.TENANT_KEY] = tenant.id
+        try:
+            return self._save(obj)
+        finally:
+            self.session.info.pop(tenancy.TENANT_KEY, None)
+            if previous is not None:
+                self.session.info[tenancy.TENANT_KEY] = previous
+
     def company(self, tenant: Tenant, **fields) -> Company:
         fields.setdefault("name", f"Company {next(_serial)} Kft.")
-        return self._save(Company(tenant_id=tenant.id, **fields))
+        return self._save_in(tenant, Company(tenant_id=tenant.id, **fields))
 
     def contact(self, tenant: Tenant, **fields) -> Contact:
         n = next(_serial)
         fields.setdefault("first_name", "Anna")
         fields.setdefault("last_name", f"Kovács{n}")
         fields.setdefault("email", f"anna{n}@example.com")
-        return self._save(Contact(tenant_id=tenant.id, **fields))
+        return self._save_in(tenant, Contact(tenant_id=tenant.id, **fields))

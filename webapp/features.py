@@ -13,7 +13,7 @@ def init_i18n(app: Flask, babel) -> None:
 
 def register(app: Flask) -> None:
     from webapp import errors, security, templating
-    from webapp import authz
+    from webapp import authz, tenancy
     from webapp.accounts import account_routes, reset_routes
     from webapp.accounts import routes as accounts_routes
     from webapp.accounts.services import load_user
@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
     from webapp.twofactor import routes as twofactor_routes
 
     import_all()
+    tenancy.install()
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, request, session, url_for
 from flask_login import current_user
 
+from webapp import tenancy
 from webapp.accounts.models import STAFF_ROLES
 from webapp.http import redirect_to
 
@@ -85,6 +86,7 @@ def rule_for(endpoint: str | None) -> str | None:
 
 def enforce():
     signed_in = _signed_in(current_user)  # loads the session first: timeouts apply before any view
+    tenancy.scope_request()
     if request.endpoint is None:
         return None  # 404/405 are answered by the error pages
     rule = rule_for(request.endpoint)

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import TimestampMixin, UTCDateTime
 from webapp.extensions import db
+from webapp.tenancy import TenantOwned
 
 
-class Company(TimestampMixin, db.Model):
+class Company(TenantOwned, TimestampMixin, db.Model):
     __tablename__ = "companies"
     __table_args__ = (
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
@@ -19,14 +20,13 @@ class Company(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     city: Mapped[str | None] = mapped_column(String(120))
     country: Mapped[str | None] = mapped_column(String(2))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Contact(TimestampMixin, db.Model):
+class Contact(TenantOwned, TimestampMixin, db.Model):
     __tablename__ = "contacts"
     __table_args__ = (
         CheckConstraint("length(trim(last_name)) > 0", name="last_name_not_blank"),
@@ -35,7 +35,6 @@ class Contact(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
     first_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     email: Mapped[str | None] = mapped_column(String(254))

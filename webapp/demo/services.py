@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from webapp import clock
+from webapp import clock, tenancy
 from webapp.accounts.services import create_user
 from webapp.crm.models import Company, Contact
 from webapp.extensions import db
@@ -47,6 +47,11 @@ def demo_logins() -> list[DemoLogin]:
 def _fill_tenant(tenant: Tenant, rng: random.Random, contacts: int, companies: int) -> None:
     from webapp.demo.people import firm, person
 
+    with tenancy.scoped(tenant.id):
+        _add_records(tenant, rng, contacts, companies, firm, person)
+
+
+def _add_records(tenant, rng, contacts, companies, firm, person) -> None:
     now = clock.now()
     firms = [Company(tenant_id=tenant.id, name=f.name, city=f.city, country=f.country) for f in
              (firm(rng) for _ in range(companies))]
@@ -59,6 +64,7 @@ def _fill_tenant(tenant: Tenant, rng: random.Random, contacts: int, companies: i
             phone=p.phone, company_id=rng.choice(firms).id if rng.random() < 0.8 else None,
             created_at=now - timedelta(days=rng.randrange(0, 720), minutes=rng.randrange(0, 1440)),
         ))
+    db.session.flush()
 
 
 def _add_leads(rng: random.Random, count: int) -> None:

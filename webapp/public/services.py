@@ -19,12 +19,11 @@ class Overview:
 
 
 def workspace_overview(user) -> Overview:
+    """Counts and newest contacts of the signed-in user's tenant (scoped by webapp.tenancy)."""
     if user.tenant_id is None:
         return Overview(tenant_name=None, contacts=0, companies=0, recent=[])
-    live_contacts = select(Contact).where(Contact.tenant_id == user.tenant_id, Contact.deleted_at.is_(None))
-    contacts = db.session.scalar(select(func.count()).select_from(live_contacts.subquery()))
-    companies = db.session.scalar(
-        select(func.count(Company.id)).where(Company.tenant_id == user.tenant_id, Company.deleted_at.is_(None))
-    )
+    live_contacts = select(Contact).where(Contact.deleted_at.is_(None))
+    contacts = db.session.scalar(select(func.count(Contact.id)).where(Contact.deleted_at.is_(None)))
+    companies = db.session.scalar(select(func.count(Company.id)).where(Company.deleted_at.is_(None)))
     recent = db.session.scalars(live_contacts.order_by(Contact.created_at.desc(), Contact.id.desc()).limit(5)).all()
     return Overview(tenant_name=user.tenant.name, contacts=contacts, companies=companies, recent=list(recent))

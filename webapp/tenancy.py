@@ -1,0 +1,106 @@
+"""Tenant isolation by construction: one mechanism scopes every ORM query to the current tenant.
+
+Models holding a tenant's customer data inherit ``TenantOwned``. The tenant of a unit of work is
+set once (per request by ``scope_request``, per job by ``scoped``) in ``db.session.info``:
+
+- every ORM SELECT, UPDATE and DELETE touching a ``TenantOwned`` model gets
+  ``tenant_id = :current`` added (``with_loader_criteria``, aliases and relationships included);
+- with no tenant set, such a statement raises ``TenantScopeError``: operator staff, whose
+  requests carry no tenant, cannot read customer data even by mistake;
+- new rows get the current tenant; a row for another tenant cannot be flushed;
+- ``all_tenants()`` is the one explicit, greppable way out, for system jobs (retention, benchmarks).
+
+No route writes ``tenant_id == ...`` itself.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
+
+from webapp.extensions import db
+
+TENANT_KEY = "tenant_id"
+BYPASS_OPTION = "all_tenants"
+
+
+class TenantScopeError(RuntimeError):
+    """Customer data was touched without a tenant in scope."""
+
+
+class TenantOwned:
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr
+        # indexed by each model's composite indexes, which all start with tenant_id
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
+
+
+def current_tenant_id(session: Session | None = None) -> int | None:
+    return (session or db.session).info.get(TENANT_KEY)
+
+
+def set_tenant(tenant_id: int | None) -> None:
+    if tenant_id is None:
+        db.session.info.pop(TENANT_KEY, None)
+    else:
+        db.session.info[TENANT_KEY] = int(tenant_id)
+
+
+@contextmanager
+def scoped(tenant_id: int):
+    """Run a block (a job, a CLI command) as one tenant."""
+    previous = current_tenant_id()
+    set_tenant(tenant_id)
+    try:
+        yield
+    finally:
+        set_tenant(previous)
+
+
+def all_tenants(statement):
+    """Mark one statement as deliberately cross-tenant (system jobs only)."""
+    return statement.execution_options(**{BYPASS_OPTION: True})
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
+
+
+def _scope_statement(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get(BYPASS_OPTION) or not _touches_tenant_data(state):
+        return
+    tenant_id = state.session.info.get(TENANT_KEY)
+    if tenant_id is None:
+        raise TenantScopeError("customer data queried without a tenant in scope")
+    state.statement = state.statement.options(with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True, track_closure_variables=True))
+
+
+def _stamp_new_rows(session: Session, _context, _instances) -> None:
+    tenant_id = session.info.get(TENANT_KEY)
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned):
+            continue
+        if tenant_id is None:
+            raise TenantScopeError(f"new {type(obj).__name__} without a tenant in scope")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise TenantScopeError(f"{type(obj).__name__} for tenant {obj.tenant_id} written in tenant {tenant_id}")
+
+
+def install() -> None:
+    if not event.contains(Session, "do_orm_execute", _scope_statement):
+        event.listen(Session, "do_orm_execute", _scope_statement)
+        event.listen(Session, "before_flush", _stamp_new_rows)
+
+
+def scope_request() -> None:
+    """before_request: a tenant user's requests run in their tenant; everyone else's in none."""
+    from flask_login import current_user
+
+    set_tenant(current_user.tenant_id if current_user.is_authenticated and current_user.tenant_id else None)
