@@ -27,8 +27,8 @@ translations: | $(STAMP)
 	$(VENV)/bin/pybabel compile -d webapp/translations
 
 extract-messages: | $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
-	$(VENV)/bin/pybabel update -N -i webapp/translations/messages.pot -d webapp/translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Bizalom -o webapp/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i webapp/translations/messages.pot -d webapp/translations
 
 run: install
 	$(PY) -m webapp.runner
