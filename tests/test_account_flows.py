@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -159,7 +160,7 @@ def test_tenant_admin_cannot_touch_another_tenants_user(app, client, csrf, make,
         assert lockout.account_locked(stranger.id)
 
 
-def test_support_staff_unlock_by_email(app, client, csrf, make, login):
+def test_support_staff_unlock_by_email(app, client, csrf, make, login, db_session):
     staff, user = make.user(staff_role="support"), make.user()
     with app.test_request_context():
         for _ in range(5):
@@ -167,6 +168,12 @@ def test_support_staff_unlock_by_email(app, client, csrf, make, login):
     login(staff)
     page = client.get(f"/staff/accounts?email={user.email}").get_data(as_text=True)
     assert "Locked until" in page
+    from webapp.seclog import drain
+    from webapp.seclog.models import SecurityEvent
+
+    drain.drain()
+    viewed = db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "personal_data_viewed")).all()
+    assert [(v.user_id, json.loads(v.detail)["subject_user_id"]) for v in viewed] == [(staff.id, user.id)]
     client.post(f"/staff/accounts/{user.id}/unlock", data={"csrf_token": csrf("/staff/accounts")})
     with app.test_request_context():
         assert not lockout.account_locked(user.id)

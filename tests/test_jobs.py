@@ -170,6 +170,13 @@ def test_rq_cron_loads_every_periodic_job(redis_conn):
     assert names == sorted(p.func for p in PERIODIC_JOBS)
 
 
+def test_untracked_housekeeping_jobs_write_no_task_row(app, db_session, redis_conn, run_jobs):
+    Queue("maintenance", connection=redis_conn).enqueue("workers.seclog.drain_security_log", job_id="drain-1")
+    assert run_jobs() == 1
+    assert db_session.get(Task, "drain-1") is None
+    assert Job.fetch("drain-1", connection=redis_conn).get_status() == "finished"
+
+
 def test_a_periodic_job_without_a_task_row_gets_one(app, db_session, redis_conn, run_jobs):
     Queue("maintenance", connection=redis_conn).enqueue(PURGE, job_id="cron-made-id")
     run_jobs()

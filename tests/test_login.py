@@ -37,7 +37,7 @@ def test_correct_password_signs_in_with_303(client, csrf, make):
 
 
 def test_email_is_case_insensitive(client, csrf, make):
-    user = make.user(email="mixed.case@example.com")
+    make.user(email="mixed.case@example.com")
     assert _post_login(client, csrf, "  Mixed.Case@Example.COM ", make.PASSWORD).status_code == 303
 
 

@@ -39,7 +39,8 @@ def test_new_device_is_challenged_then_signed_in(app, client, csrf, make):
     assert response.headers["Location"] == "/login/verify"
     assert "Welcome back" not in client.get("/").get_data(as_text=True), "not signed in before the second factor"
     with time_machine.travel(datetime.now(UTC) + timedelta(seconds=31)):  # the enrolment burnt this step
-        done = client.post("/login/verify", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf("/login/verify")})
+        code = pyotp.TOTP(secret).now()
+        done = client.post("/login/verify", data={"code": code, "csrf_token": csrf("/login/verify")})
         assert done.status_code == 303
         assert "Welcome back" in client.get("/").get_data(as_text=True)
 

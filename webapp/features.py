@@ -12,8 +12,7 @@ def init_i18n(app: Flask, babel) -> None:
 
 
 def register(app: Flask) -> None:
-    from webapp import errors, security, templating
-    from webapp import authz, tenancy
+    from webapp import authz, errors, security, templating, tenancy
     from webapp.accounts import account_routes, reset_routes
     from webapp.accounts import routes as accounts_routes
     from webapp.accounts.services import load_user
@@ -24,8 +23,8 @@ def register(app: Flask) -> None:
     from webapp.jobs import cli as jobs_cli
     from webapp.jobs import routes as jobs_routes
     from webapp.jobs import services as jobs_services
-    from webapp.models import import_all
     from webapp.messaging import setup as messaging_setup
+    from webapp.models import import_all
     from webapp.public import routes as public_routes
     from webapp.seclog import setup as seclog_setup
     from webapp.sso import setup as sso_setup

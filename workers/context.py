@@ -73,17 +73,33 @@ def _run(func, args, kwargs, job_id: str):
     return outcome
 
 
-def job(func):
-    """Decorator for job functions: app context, Task bookkeeping, one commit at the end."""
+def _run_untracked(func, args, kwargs):
+    try:
+        outcome = func(*args, **kwargs)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return outcome
+
+
+def job(func=None, *, track: bool = True):
+    """Decorator for job functions: app context, Task bookkeeping, one commit at the end.
+
+    ``@job(track=False)`` skips the Task row, for frequent periodic housekeeping whose
+    progress nobody watches (RQ still keeps its own result and failure records)."""
+    if func is None:
+        return functools.partial(job, track=track)
 
     @functools.wraps(func)
     def wrapper(*args, _job_id: str | None = None, **kwargs):
         rq_job = get_current_job()
         job_id = rq_job.id if rq_job is not None else (_job_id or f"direct-{func.__name__}")
+        run = (lambda: _run(func, args, kwargs, job_id)) if track else (lambda: _run_untracked(func, args, kwargs))
         if has_app_context():
-            return _run(func, args, kwargs, job_id)
+            return run()
         with worker_app().app_context():
-            return _run(func, args, kwargs, job_id)
+            return run()
 
     return wrapper
 

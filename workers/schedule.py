@@ -20,4 +20,6 @@ class Periodic:
 PERIODIC_JOBS: tuple[Periodic, ...] = (
     Periodic("workers.maintenance.redispatch_lost_tasks", "maintenance", interval=300),
     Periodic("workers.maintenance.purge_old_tasks", "maintenance", cron="40 3 * * *"),
+    Periodic("workers.seclog.drain_security_log", "maintenance", interval=10),
+    Periodic("workers.seclog.purge_security_log", "maintenance", cron="50 3 * * *"),
 )

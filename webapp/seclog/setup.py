@@ -35,9 +35,10 @@ def log_request(response):
     try:
         extra = []
         if not _skipped():
-            browser.set_cookie(response)
             extra = _access_entries(response.status_code)
         services.flush_request(extra)
+        if not _skipped():
+            browser.set_cookie(response)
     except Exception:  # the security log must never break a response
         log.exception("security log: request entries not sent")
     return response

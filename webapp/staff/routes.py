@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import lockout, services
+from webapp.accounts.events import security_event
 from webapp.accounts.forms import EmptyForm
 from webapp.accounts.models import User
 from webapp.authz import allow
@@ -23,6 +24,8 @@ SUPPORT_ROLES = "staff:support,operator"
 def accounts():
     query = request.args.get("email", "")[:254]
     user = services.find_by_email(query) if query else None
+    if user is not None:
+        security_event("personal_data_viewed", current_user, view="staff.accounts", subject_user_id=user.id)
     return render("staff/accounts.html", "staff/_accounts.html", query=query, user=user,
                   locked_until=lockout.locked_until(user.id) if user else None, form=EmptyForm())
 
