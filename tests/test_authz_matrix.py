@@ -61,6 +61,10 @@ EXPECTED_RULES = {
     "staff.accounts": "staff:support,operator",
     "staff.unlock": "staff:support,operator",
     "messaging.outbox": "staff:operator",
+    "sso.login": "public",
+    "sso.callback": "public",
+    "sso.link": "authenticated",
+    "sso.unlink": "authenticated",
     "messaging.sms_status": "public",
 }
 

@@ -46,7 +46,16 @@ SETTINGS = (
     Setting("LOCKOUT_WINDOW_MINUTES", "15", "window for counting failed logins; also the first cool-off"),
     Setting("LOCKOUT_IP_FAILURES", "20", "failed logins after which an IP address is throttled"),
     Setting("TRUSTED_DEVICE_DAYS", "30", "how long a device stays trusted to skip the 2FA challenge"),
+    Setting("GOOGLE_CLIENT_ID", None, "Google sign-in: OAuth client id (with GOOGLE_CLIENT_SECRET)"),
+    Setting("GOOGLE_CLIENT_SECRET", None, "Google sign-in: OAuth client secret"),
+    Setting("OIDC_DISCOVERY_URL", None, "generic OpenID Connect provider: discovery URL"),
+    Setting("OIDC_CLIENT_ID", None, "generic OpenID Connect provider: client id"),
+    Setting("OIDC_CLIENT_SECRET", None, "generic OpenID Connect provider: client secret"),
+    Setting("OIDC_NAME", "Single sign-on", "name of the generic provider on buttons"),
 )
+
+PASSED_THROUGH = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID",
+                  "OIDC_CLIENT_SECRET", "OIDC_NAME")
 
 INT_SETTINGS = ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOCKOUT_ACCOUNT_FAILURES",
                 "LOCKOUT_WINDOW_MINUTES", "LOCKOUT_IP_FAILURES", "TRUSTED_DEVICE_DAYS")
@@ -103,6 +112,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
     ints = _int_settings(environ)
     return {
         **ints,
+        **{name: _env(name, environ) for name in PASSED_THROUGH},
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=ints["SESSION_ABSOLUTE_HOURS"]),
         "DATA_ENCRYPTION_KEY": _env("DATA_ENCRYPTION_KEY", environ),
         "BIZALOM_ENV": env,
