@@ -52,7 +52,27 @@ SETTINGS = (
     Setting("OIDC_CLIENT_ID", None, "generic OpenID Connect provider: client id"),
     Setting("OIDC_CLIENT_SECRET", None, "generic OpenID Connect provider: client secret"),
     Setting("OIDC_NAME", "Single sign-on", "name of the generic provider on buttons"),
+    Setting("SMTP_HOST", None, "SMTP relay; unset: mail stays in the local outbox"),
+    Setting("SMTP_PORT", "587", "SMTP port; 465 means implicit TLS"),
+    Setting("SMTP_USERNAME", None, "SMTP login (optional)"),
+    Setting("SMTP_PASSWORD", None, "SMTP password"),
+    Setting("SMTP_STARTTLS", "true", "require STARTTLS (ports other than 465)"),
+    Setting("SMTP_TIMEOUT", "30", "seconds per SMTP connection"),
+    Setting("MAIL_FROM", "Bizalom <no-reply@localhost>", "From header and envelope sender; domain of Message-IDs"),
+    Setting("SMS_DOMESTIC_URL", None, "endpoint of the +36 SMS provider; unset: local outbox"),
+    Setting("SMS_DOMESTIC_TOKEN", None, "bearer token of the domestic provider"),
+    Setting("SMS_INTERNATIONAL_URL", None, "endpoint of the international SMS provider; unset: local outbox"),
+    Setting("SMS_INTERNATIONAL_TOKEN", None, "bearer token of the international provider"),
+    Setting("SMS_TIMEOUT", "10", "seconds per provider call"),
+    Setting("SMS_DEFAULT_REGION", "HU", "region for numbers given without +country code"),
+    Setting("SMS_CALLBACK_TOKEN", None, "shared secret of the delivery-report callback; unset: callback off"),
+    Setting("SMS_BODY_RETENTION_DAYS", "30", "SMS texts are blanked after this many days"),
 )
+
+MESSAGING_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_TIMEOUT",
+                      "MAIL_FROM", "SMS_DOMESTIC_URL", "SMS_DOMESTIC_TOKEN", "SMS_INTERNATIONAL_URL",
+                      "SMS_INTERNATIONAL_TOKEN", "SMS_TIMEOUT", "SMS_DEFAULT_REGION", "SMS_CALLBACK_TOKEN",
+                      "SMS_BODY_RETENTION_DAYS")
 
 PASSED_THROUGH = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID",
                   "OIDC_CLIENT_SECRET", "OIDC_NAME")
@@ -112,7 +132,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
     ints = _int_settings(environ)
     return {
         **ints,
-        **{name: _env(name, environ) for name in PASSED_THROUGH},
+        **{name: _env(name, environ) for name in PASSED_THROUGH + MESSAGING_SETTINGS},
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=ints["SESSION_ABSOLUTE_HOURS"]),
         "DATA_ENCRYPTION_KEY": _env("DATA_ENCRYPTION_KEY", environ),
         "BIZALOM_ENV": env,

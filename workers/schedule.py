@@ -22,4 +22,7 @@ PERIODIC_JOBS: tuple[Periodic, ...] = (
     Periodic("workers.maintenance.purge_old_tasks", "maintenance", cron="40 3 * * *"),
     Periodic("workers.seclog.drain_security_log", "maintenance", interval=10),
     Periodic("workers.seclog.purge_security_log", "maintenance", cron="50 3 * * *"),
+    Periodic("workers.messaging.relay_pending_email", "messages", interval=60),
+    Periodic("workers.messaging.relay_pending_sms", "messages", interval=30),
+    Periodic("workers.messaging.purge_sms_bodies", "maintenance", cron="20 4 * * *"),
 )

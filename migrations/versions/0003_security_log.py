@@ -1,7 +1,7 @@
 """security log: hash-chained events and the head of each chain
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26 09:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import webapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

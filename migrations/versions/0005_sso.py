@@ -1,7 +1,7 @@
 """sso: single sign-on identities (provider, subject) linked to accounts
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-25 13:05:00.000000
 
 """
@@ -13,7 +13,7 @@ import webapp.db  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0001'
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

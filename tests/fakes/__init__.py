@@ -1,0 +1,1 @@
+"""Local fake servers for tests (SMTP via aiosmtpd, an SMS provider via http.server, …)."""
