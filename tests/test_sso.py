@@ -213,7 +213,7 @@ def test_security_log_records_link_sign_in_unlink_and_refusals(client, csrf, oid
 def test_login_buttons_show_configured_providers_only(app, oidc, monkeypatch):
     from flask import render_template
 
-    with app.test_request_context("/login?next=/account/security"):
+    with app.test_request_context("/login?next=/account/security", headers={"Accept-Language": "en"}):
         html = render_template("sso/_login_buttons.html")
     assert 'href="/sso/oidc/login?next=/account/security"' in html and 'hx-boost="false"' in html
     assert "Sign in with Test ID" in html
