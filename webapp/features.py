@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from webapp.accounts import account_routes, reset_routes
     from webapp.accounts import routes as accounts_routes
     from webapp.accounts.services import load_user
+    from webapp.crm import routes as crm_routes
     from webapp.demo import cli as demo_cli
     from webapp.extensions import login_manager
     from webapp.health import routes as health_routes
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
         twofactor_routes.bp,
         tenant_admin_routes.bp,
         staff_routes.bp,
+        crm_routes.bp,
         jobs_routes.bp,
     ):
         app.register_blueprint(blueprint)

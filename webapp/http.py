@@ -11,9 +11,9 @@ def wants_partial() -> bool:
     return bool(hx) and not hx.boosted and not hx.history_restore_request
 
 
-def render(page: str, partial: str, status: int = 200, **context):
+def render(page_template: str, partial_template: str, status: int = 200, **context):
     """Render the full page, or only its partial for a fragment request; always ``Vary: HX-Request``."""
-    template = partial if wants_partial() else page
+    template = partial_template if wants_partial() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
