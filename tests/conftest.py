@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from tests.factories import Factories
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.fakes.fixtures"]
 
 
 def _reset_postgres(url: str) -> None:

@@ -14,7 +14,6 @@ from webapp.jobs.models import Task
 from webapp.messaging import services
 from webapp.messaging.models import OutboxEmail
 
-pytest_plugins = ["tests.fakes.fixtures"]
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
 RESET_TEXT = "Hello Ágnes,\n\nopen this link to choose a new password: https://bizalom.example/reset/abc\n"

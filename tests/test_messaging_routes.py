@@ -7,7 +7,6 @@ import pytest
 from webapp.messaging import services
 from webapp.messaging.models import SmsMessage
 
-pytest_plugins = ["tests.fakes.fixtures"]
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
 TOKEN = "callback-secret-0123456789"

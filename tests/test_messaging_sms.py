@@ -13,7 +13,6 @@ from webapp.jobs.models import Task
 from webapp.messaging import delivery, services
 from webapp.messaging.models import SmsMessage
 
-pytest_plugins = ["tests.fakes.fixtures"]
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
 CODE_TEXT = "Your Bizalom login code: 482913"

@@ -11,25 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tests.fakes.oidc_provider import FakeOidcProvider
 from tests.test_twofactor import _enrol_totp
 from webapp.accounts.models import User, UserSession
 from webapp.sso.models import SsoIdentity
-
-
-@pytest.fixture(scope="module")
-def provider():
-    fake = FakeOidcProvider().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture()
-def oidc(app, provider, monkeypatch):
-    provider.reset()
-    for key, value in provider.settings().items():
-        monkeypatch.setitem(app.config, key, value)
-    return provider
 
 
 def _identity(db_session, user, subject, provider="oidc") -> SsoIdentity:

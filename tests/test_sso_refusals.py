@@ -8,26 +8,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from sqlalchemy import select
 
-from tests.fakes.oidc_provider import FakeOidcProvider
 from webapp.accounts.models import UserSession
 from webapp.sso.models import SsoIdentity
 
 NOT_VERIFIED = "could not be verified"
-
-
-@pytest.fixture(scope="module")
-def provider():
-    fake = FakeOidcProvider().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture()
-def oidc(app, provider, monkeypatch):
-    provider.reset()
-    for key, value in provider.settings().items():
-        monkeypatch.setitem(app.config, key, value)
-    return provider
 
 
 @pytest.fixture()

@@ -102,3 +102,21 @@ def run_periodic(db_session, redis_conn, run_jobs):
         return job.return_value() if job.is_finished else f"job {job.get_status()}"
 
     return _run
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """A real OpenID provider over HTTP on 127.0.0.1 (tests/fakes/oidc_provider.py)."""
+    from tests.fakes.oidc_provider import FakeOidcProvider
+
+    fake = FakeOidcProvider().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture()
+def oidc(app, provider, monkeypatch):
+    provider.reset()
+    for key, value in provider.settings().items():
+        monkeypatch.setitem(app.config, key, value)
+    return provider

@@ -34,7 +34,7 @@ def new_contact():
         flash(_("The contact was added."), "success")
         return see_other("crm.contact", contact_id=contact.id)
     status = 422 if request.method == "POST" else 200
-    return render("crm/new.html", "crm/_contact_form.html", status=status, form=form, contact=None)
+    return render("crm/contact_form.html", "crm/_contact_form.html", status=status, form=form, contact=None)
 
 
 @bp.get("/<int:contact_id>")
@@ -67,7 +67,7 @@ def edit(contact_id: int):
     status = 422 if request.method == "POST" else 200
     if inline and wants_partial():
         return render_template("crm/_contact_row_form.html", contact=record, form=form), status
-    return render("crm/edit.html", "crm/_contact_form.html", status=status, form=form, contact=record)
+    return render("crm/contact_form.html", "crm/_contact_form.html", status=status, form=form, contact=record)
 
 
 @bp.post("/bulk")
