@@ -10,6 +10,13 @@ set once (per request by ``scope_request``, per job by ``scoped``) in ``db.sessi
 - new rows get the current tenant; a row for another tenant cannot be flushed;
 - ``all_tenants()`` is the one explicit, greppable way out, for system jobs (retention, benchmarks).
 
+On PostgreSQL a second wall stands behind this one: row-level security policies on every tenant
+table (``rls_statements``, applied by migrations) compare ``tenant_id`` with the transaction-local
+setting ``app.tenant_id``, which this module keeps equal to the tenant in scope. A transaction
+that ran an ``all_tenants()`` statement sets ``app.all_tenants = on`` for itself. The policies are
+FORCEd, so they bind the table owner too; only a superuser bypasses them, so production connects
+as an ordinary role.
+
 No route writes ``tenant_id == ...`` itself.
 """
 
@@ -42,10 +49,23 @@ def current_tenant_id(session: Session | None = None) -> int | None:
 
 
 def set_tenant(tenant_id: int | None) -> None:
+    session = db.session()
     if tenant_id is None:
-        db.session.info.pop(TENANT_KEY, None)
+        session.info.pop(TENANT_KEY, None)
     else:
-        db.session.info[TENANT_KEY] = int(tenant_id)
+        session.info[TENANT_KEY] = int(tenant_id)
+    if session.in_transaction():
+        _mirror_to_postgres(session, session.connection())
+
+
+def _mirror_to_postgres(session: Session, connection, all_tenants: bool = False) -> None:
+    """Keep PostgreSQL's transaction-local ``app.tenant_id`` equal to the tenant in scope."""
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = session.info.get(TENANT_KEY)
+    connection.exec_driver_sql(
+        "SELECT set_config('app.tenant_id', %s, true), set_config('app.all_tenants', %s, true)",
+        ("" if tenant_id is None else str(tenant_id), "on" if all_tenants else "off"))
 
 
 @contextmanager
@@ -71,7 +91,10 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
 def _scope_statement(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    if state.execution_options.get(BYPASS_OPTION) or not _touches_tenant_data(state):
+    if not _touches_tenant_data(state):
+        return
+    if state.execution_options.get(BYPASS_OPTION):
+        _mirror_to_postgres(state.session, state.session.connection(), all_tenants=True)
         return
     tenant_id = state.session.info.get(TENANT_KEY)
     if tenant_id is None:
@@ -93,10 +116,30 @@ def _stamp_new_rows(session: Session, _context, _instances) -> None:
             raise TenantScopeError(f"{type(obj).__name__} for tenant {obj.tenant_id} written in tenant {tenant_id}")
 
 
+def _after_begin(session: Session, _transaction, connection) -> None:
+    _mirror_to_postgres(session, connection)
+
+
 def install() -> None:
     if not event.contains(Session, "do_orm_execute", _scope_statement):
         event.listen(Session, "do_orm_execute", _scope_statement)
         event.listen(Session, "before_flush", _stamp_new_rows)
+        event.listen(Session, "after_begin", _after_begin)
+
+
+def rls_statements(table: str) -> list[str]:
+    """PostgreSQL row-level security for one tenant table (used by migrations)."""
+    check = ("current_setting('app.all_tenants', true) = 'on' OR "
+             "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer")
+    return [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY tenant_isolation ON {table} USING ({check}) WITH CHECK ({check})"]
+
+
+def drop_rls_statements(table: str) -> list[str]:
+    return [f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+            f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"]
 
 
 def scope_request() -> None:
