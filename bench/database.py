@@ -76,7 +76,7 @@ def prepare(backend: str, instance: Path, sizes: Sizes, seed: int, admin_url: st
         env["DATABASE_URL"] = recreate_postgres(admin_url)
     app = create_app(environ=env)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         generated = generate(db.engine, sizes, seed=seed)
         database = describe(db.engine)
         db.engine.dispose()

@@ -210,9 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(environ=environ)
     with app.app_context():
         if not args.no_migrate:
-            upgrade()
-        result = generate(db.engine, sizes_from(args), seed=args.seed)
-        db.engine.dispose()
+            upgrade(revision="heads")
+        try:
+            result = generate(db.engine, sizes_from(args), seed=args.seed)
+        except ValueError as exc:
+            parser.exit(2, f"bench.generate: {exc}\n")
+        finally:
+            db.engine.dispose()
     print(f"generated in {result.seconds} s on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}:",
           ", ".join(f"{n} {t}" for t, n in result.rows.items()))
     for login in result.logins[:5]:

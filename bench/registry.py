@@ -49,6 +49,7 @@ class Context:
     run_name: str
     data_dir: Path
     pg_admin_url: str
+    redis: str = "embedded"
     seed: int = 2026
     notes: list[str] = field(default_factory=list)
 

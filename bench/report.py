@@ -42,18 +42,39 @@ def load_average() -> list[float] | None:
         return None
 
 
+def cpu_pressure() -> dict[str, float]:
+    """Linux PSI: % of the last 10 s / 60 s in which some runnable task waited for a CPU (contention)."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return {}
+    fields = dict(part.split("=", 1) for part in first.split()[1:])
+    return {key: float(fields[key]) for key in ("avg10", "avg60") if key in fields}
+
+
+def busy_now() -> dict:
+    return {"load_average": load_average(), "cpu_pressure": cpu_pressure()}
+
+
 def machine() -> dict:
     return {"cpus": os.cpu_count(), "cpu_model": _cpu_model(), "memory_gib": _memory_gib(),
             "platform": platform.platform(), "python": platform.python_version()}
 
 
-def git_revision() -> str:
+def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                             text=True, timeout=10, check=False)
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "no commit yet"
+        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10,
+                             check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def git_revision() -> str:
+    revision = _git("rev-parse", "--short", "HEAD")
+    if revision is None:
+        return "no commit yet"
+    return revision + (" with uncommitted changes" if _git("status", "--porcelain") else "")
 
 
 def write_json(results: dict, name: str) -> Path:
@@ -72,14 +93,22 @@ def _sizes_line(results: dict) -> str:
             f"{s['users_per_tenant']} users per tenant; seed {results['seed']}")
 
 
+def _busy(busy: dict) -> str:
+    load = "/".join(f"{v:.2f}" for v in busy["load_average"] or []) or "?"
+    pressure = busy["cpu_pressure"].get("avg10")
+    return f"load {load}, CPU pressure {'?' if pressure is None else f'{pressure:.0f} %'}"
+
+
 def render_markdown(results: dict, benchmarks: dict[str, Benchmark]) -> str:
     m = results["machine"]
     started = results["started_at"][:16].replace("T", " ")
     lines = [f"### Run `{results['name']}` ({results['profile']} profile), {started} UTC", "",
              f"- Command: `{results['command']}`",
              f"- Machine: {m['cpus']} cores ({m['cpu_model']}), {m['memory_gib']} GiB RAM, {m['platform']}, "
-             f"Python {m['python']}; load average before/after: {results['load_before']} / "
-             f"{results['load_after']}",
+             f"Python {m['python']}",
+             f"- Busy: before: {_busy(results['busy_before'])}; after: {_busy(results['busy_after'])} "
+             "(CPU pressure: share of the last 10 s in which some task waited for a core; "
+             "after includes the run itself)",
              f"- Code: {results['git']}",
              f"- Data: {_sizes_line(results)}",
              f"- Back ends: {'; '.join(results['databases']) or 'none'}"]

