@@ -66,7 +66,7 @@ def live_server(tmp_path_factory, redis_url):
     tmp = tmp_path_factory.mktemp("live")
     env = dict(os.environ, BIZALOM_ENV="development", INSTANCE_PATH=str(tmp), DATABASE_URL=_live_database(tmp),
                REDIS_URL=redis_url, FLASK_APP="wsgi", LOG_LEVEL="WARNING")
-    for command in (["db", "upgrade"], ["demo", "load", "--contacts", "40"]):
+    for command in (["db", "upgrade", "heads"], ["demo", "load", "--contacts", "40"]):
         subprocess.run([str(BIN / "flask"), *command], env=env, check=True, capture_output=True)
     port = _free_port()
     process = subprocess.Popen(

@@ -89,7 +89,7 @@ def app(database_url, redis_url, tmp_path_factory):
     app = create_app(environ=environ)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from webapp.jobs.queue import connection
 
         connection().flushdb()

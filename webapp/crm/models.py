@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import TimestampMixin, UTCDateTime
@@ -32,6 +32,9 @@ class Contact(TenantOwned, TimestampMixin, db.Model):
         CheckConstraint("length(trim(last_name)) > 0", name="last_name_not_blank"),
         Index("ix_contacts_tenant_name", "tenant_id", "last_name", "first_name", "id"),
         Index("ix_contacts_tenant_email", "tenant_id", "email"),
+        # live contacts, newest first: the overview's count and "recently added" read only this index
+        Index("ix_contacts_tenant_live_created", "tenant_id", "created_at", "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
