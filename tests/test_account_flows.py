@@ -172,7 +172,8 @@ def test_support_staff_unlock_by_email(app, client, csrf, make, login, db_sessio
     from webapp.seclog.models import SecurityEvent
 
     drain.drain()
-    viewed = db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "personal_data_viewed")).all()
+    viewed = db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "personal_data_viewed",
+                                                            SecurityEvent.user_id == staff.id)).all()
     assert [(v.user_id, json.loads(v.detail)["subject_user_id"]) for v in viewed] == [(staff.id, user.id)]
     client.post(f"/staff/accounts/{user.id}/unlock", data={"csrf_token": csrf("/staff/accounts")})
     with app.test_request_context():

@@ -13,8 +13,12 @@ from tests.conftest import csrf_from
 from webapp.accounts.models import STAFF_ROLES
 from webapp.authz.policy import rule_for
 
-PRINCIPALS = ("anonymous", "tenant_user", "tenant_admin", *(f"staff_{role}" for role in STAFF_ROLES))
-STAFF = {f"staff_{role}" for role in STAFF_ROLES}
+# "granted_consultant": a staff consultant with an active grant for the tenant whose id the probe
+# URLs use (PROBE_ID); "staff_consultant" has no grant.
+PROBE_ID = 999999
+PRINCIPALS = ("anonymous", "tenant_user", "tenant_admin", *(f"staff_{role}" for role in STAFF_ROLES),
+              "granted_consultant")
+STAFF = {f"staff_{role}" for role in STAFF_ROLES} | {"granted_consultant"}
 SIGNED_IN = set(PRINCIPALS) - {"anonymous"}
 
 ALLOWED = {
@@ -26,6 +30,8 @@ ALLOWED = {
     "staff": STAFF,
     "staff:support,operator": {"staff_support", "staff_operator"},
     "staff:operator": {"staff_operator"},
+    "staff:consultant": {"staff_consultant", "granted_consultant"},
+    "consultant_grant": {"granted_consultant"},
 }
 
 EXPECTED_RULES = {
@@ -58,6 +64,17 @@ EXPECTED_RULES = {
     "tenant_admin.users": "tenant_admin",
     "tenant_admin.unlock": "tenant_admin",
     "tenant_admin.security": "tenant_admin",
+    "tenant_admin.role": "tenant_admin",
+    "tenant_admin.disable": "tenant_admin",
+    "tenant_admin.enable": "tenant_admin",
+    "tenant_admin.invitations.new": "tenant_admin",
+    "tenant_admin.invitations.withdraw": "tenant_admin",
+    "tenant_admin.invitations.accept": "public",
+    "tenant_admin.grants.index": "tenant_admin",
+    "tenant_admin.grants.revoke": "tenant_admin",
+    "tenant_admin.consultant.tenants": "staff:consultant",
+    "tenant_admin.consultant.settings": "consultant_grant",
+    "tenant_admin.consultant.security": "consultant_grant",
     "staff.accounts": "staff:support,operator",
     "staff.unlock": "staff:support,operator",
     "crm.contacts": "tenant_member",
@@ -93,7 +110,7 @@ def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 999999 if type(converter).__name__ == "IntegerConverter" else "matrix-probe"
+        values[name] = PROBE_ID if type(converter).__name__ == "IntegerConverter" else "matrix-probe"
     url = rule.rule
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
@@ -108,12 +125,27 @@ def _client_for(app, principal, make):
         return client
     if principal.startswith("staff_"):
         user = make.user(staff_role=principal.removeprefix("staff_"))
+    elif principal == "granted_consultant":
+        user = _granted_consultant(make)
     else:
         user = make.user(tenant=make.tenant(), role="admin" if principal == "tenant_admin" else "user")
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": user.email, "password": make.PASSWORD, "csrf_token": token})
     assert response.status_code == 303, principal
     return client
+
+
+def _granted_consultant(make):
+    from datetime import timedelta
+
+    from webapp import clock
+    from webapp.tenants.models import ConsultantGrant
+
+    consultant, tenant = make.user(staff_role="consultant"), make.tenant(id=PROBE_ID)
+    make.session.add(ConsultantGrant(tenant_id=tenant.id, consultant_id=consultant.id,
+                                     expires_at=clock.now() + timedelta(days=1)))
+    make.session.flush()
+    return consultant
 
 
 def _request(client, rule: Rule):

@@ -9,5 +9,6 @@ def import_all() -> None:
     from webapp.messaging import models as _messaging  # noqa: F401
     from webapp.seclog import models as _seclog  # noqa: F401
     from webapp.sso import models as _sso  # noqa: F401
+    from webapp.tenant_admin import models as _tenant_admin  # noqa: F401
     from webapp.tenants import models as _tenants  # noqa: F401
     from webapp.twofactor import models as _twofactor  # noqa: F401

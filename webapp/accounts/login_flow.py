@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import session, url_for
+from flask import flash, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user
 from sqlalchemy import select
 
@@ -23,8 +24,17 @@ def has_second_factor(user: User) -> bool:
     return totp.is_enrolled(user.id) or bool(user.phone)
 
 
+def tenant_closed(user: User) -> bool:
+    """A closed tenant's users cannot sign in (webapp.tenant_admin.tenant_states)."""
+    return user.tenant is not None and user.tenant.state == "closed"
+
+
 def finish_primary(user: User, method: str, next_url: str | None):
     """Password or SSO succeeded: challenge a new device, or sign in a trusted one."""
+    if tenant_closed(user):
+        security_event("login_failed", user, reason="tenant_closed")
+        flash(_("Your organisation's Bizalom account is closed, so you cannot sign in."), "error")
+        return redirect_to(url_for("accounts.login"))
     if has_second_factor(user) and not devices.is_trusted(user.id):
         session.clear()
         session[PENDING] = {"uid": user.id, "at": clock.now().timestamp(), "method": method,
@@ -41,7 +51,9 @@ def pending_user() -> User | None:
         session.pop(PENDING, None)
         return None
     user = db.session.scalar(select(User).where(User.id == pending["uid"]))
-    return user if user is not None and user.active and not lockout.account_locked(user.id) else None
+    if user is None or not user.active or tenant_closed(user) or lockout.account_locked(user.id):
+        return None
+    return user
 
 
 def complete(user: User, method: str, next_url: str | None, trust_device: bool = False):

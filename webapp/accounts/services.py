@@ -45,6 +45,9 @@ def load_user(user_id: str) -> User | None:
     if not row.user.active:
         sessions.end(row, "account_disabled")
         return None
+    if row.user.tenant is not None and row.user.tenant.state == "closed":
+        sessions.end(row, "tenant_closed")
+        return None
     return row.user
 
 

@@ -9,6 +9,9 @@ Rules:
 - ``tenant_member``: a tenant's user or admin (customer data lives here; never operator staff).
 - ``tenant_admin``: a tenant's admin.
 - ``staff``: any operator staff account; ``staff:role1,role2``: only those staff roles.
+- ``consultant_grant``: an operator consultant holding an active grant ("Invite consultant": not
+  revoked, not expired, tenant not closed) for the ``<int:tenant_id>`` in the URL. The request
+  still carries no tenant, so customer data stays out of reach (``webapp.tenant_admin.grants``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ def _signed_in(user) -> bool:
     return bool(user) and user.is_authenticated
 
 
+def _consultant_grant(user) -> bool:
+    from webapp.tenant_admin.grants import has_active_grant  # lazy: no import cycle with features
+
+    tenant_id = (request.view_args or {}).get("tenant_id")
+    return (_signed_in(user) and user.staff_role == "consultant" and isinstance(tenant_id, int)
+            and has_active_grant(user.id, tenant_id))
+
+
 PREDICATES: dict[str, Callable] = {
     "public": lambda user: True,
     "pending_login": lambda user: True,
@@ -41,6 +52,7 @@ PREDICATES: dict[str, Callable] = {
     "tenant_member": lambda user: _signed_in(user) and user.tenant_id is not None,
     "tenant_admin": lambda user: _signed_in(user) and user.tenant_id is not None and user.role == "admin",
     "staff": lambda user: _signed_in(user) and user.staff_role is not None,
+    "consultant_grant": _consultant_grant,
 }
 
 

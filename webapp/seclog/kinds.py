@@ -42,6 +42,18 @@ KINDS: dict[str, tuple[str, str]] = {
     "sso_login": (SECURITY, "sign-in through single sign-on"),
     "personal_data_viewed": (SECURITY, "operator staff viewed a person's data (detail: view, subject_user_id)"),
     "role_changed": (SECURITY, "a role or permission of an account changed"),
+    "account_disabled": (SECURITY, "a tenant admin disabled an account; its sessions ended (detail.by)"),
+    "account_enabled": (SECURITY, "a tenant admin enabled a disabled account again (detail.by)"),
+    "user_invited": (SECURITY, "a tenant admin invited someone by e-mail (detail: invitation_id, role)"),
+    "invitation_accepted": (SECURITY, "an invitation was accepted and its account created (detail.invitation_id)"),
+    "invitation_withdrawn": (SECURITY, "a tenant admin withdrew an open invitation (detail.invitation_id)"),
+    "consultant_granted": (SECURITY, "a tenant admin gave an operator consultant time-limited access to settings"),
+    "consultant_revoked": (SECURITY, "a tenant admin ended a consultant's access before it expired"),
+    "consultant_access": (SECURITY, "a consultant viewed or changed a tenant's settings (detail.action)"),
+    "tenant_state_changed": (SECURITY, "a tenant moved between trial, subscribed and closed"),
+    "data_exported": (SECURITY, "a tenant's records were exported (detail: export_id, entity, format, filter, "
+                               "rows, sha256)"),
+    "export_downloaded": (SECURITY, "an export file was downloaded (detail: export_id, entity, format, sha256)"),
     "log_purged": (SECURITY, "expired security log entries were deleted (detail: counts per class)"),
     "log_entry_invalid": (SECURITY, "an unreadable entry was found in the Redis buffer and dropped"),
 }
