@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.conftest import csrf_from
 from webapp import clock
 from webapp.tenant_admin import tenant_states
 

@@ -46,6 +46,8 @@ SETTINGS = (
     Setting("LOCKOUT_WINDOW_MINUTES", "15", "window for counting failed logins; also the first cool-off"),
     Setting("LOCKOUT_IP_FAILURES", "20", "failed logins after which an IP address is throttled"),
     Setting("TRUSTED_DEVICE_DAYS", "30", "how long a device stays trusted to skip the 2FA challenge"),
+    Setting("TRASH_RETENTION_DAYS", "30", "trashed records are deleted for good after this many days"),
+    Setting("EXPORT_LINK_HOURS", "24", "export links expire (and files are deleted) this many hours after the start"),
     Setting("GOOGLE_CLIENT_ID", None, "Google sign-in: OAuth client id (with GOOGLE_CLIENT_SECRET)"),
     Setting("GOOGLE_CLIENT_SECRET", None, "Google sign-in: OAuth client secret"),
     Setting("OIDC_DISCOVERY_URL", None, "generic OpenID Connect provider: discovery URL"),
@@ -78,7 +80,8 @@ PASSED_THROUGH = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "OIDC_DISCOVERY_UR
                   "OIDC_CLIENT_SECRET", "OIDC_NAME")
 
 INT_SETTINGS = ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOCKOUT_ACCOUNT_FAILURES",
-                "LOCKOUT_WINDOW_MINUTES", "LOCKOUT_IP_FAILURES", "TRUSTED_DEVICE_DAYS")
+                "LOCKOUT_WINDOW_MINUTES", "LOCKOUT_IP_FAILURES", "TRUSTED_DEVICE_DAYS", "EXPORT_LINK_HOURS",
+                "TRASH_RETENTION_DAYS")
 
 
 def _int_settings(environ: dict[str, str]) -> dict[str, int]:

@@ -16,8 +16,10 @@ def register(app: Flask) -> None:
     from webapp.accounts import account_routes, reset_routes
     from webapp.accounts import routes as accounts_routes
     from webapp.accounts.services import load_user
+    from webapp.audit import setup as audit_setup
     from webapp.crm import routes as crm_routes
     from webapp.demo import cli as demo_cli
+    from webapp.exports import setup as exports_setup
     from webapp.extensions import login_manager
     from webapp.health import routes as health_routes
     from webapp.i18n import routes as i18n_routes
@@ -62,3 +64,5 @@ def register(app: Flask) -> None:
     messaging_setup.init_app(app)
     seclog_setup.init_app(app)
     sso_setup.init_app(app)
+    exports_setup.init_app(app)
+    audit_setup.init_app(app)

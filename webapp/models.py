@@ -3,7 +3,9 @@
 
 def import_all() -> None:
     from webapp.accounts import models as _accounts  # noqa: F401
+    from webapp.audit import models as _audit  # noqa: F401
     from webapp.crm import models as _crm  # noqa: F401
+    from webapp.exports import models as _exports  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.leads import models as _leads  # noqa: F401
     from webapp.messaging import models as _messaging  # noqa: F401

@@ -25,4 +25,6 @@ PERIODIC_JOBS: tuple[Periodic, ...] = (
     Periodic("workers.messaging.relay_pending_email", "messages", interval=60),
     Periodic("workers.messaging.relay_pending_sms", "messages", interval=30),
     Periodic("workers.messaging.purge_sms_bodies", "maintenance", cron="20 4 * * *"),
+    Periodic("workers.exports.purge_expired_exports", "maintenance", interval=600),
+    Periodic("workers.audit.purge_trash", "maintenance", cron="30 4 * * *"),
 )

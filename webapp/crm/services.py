@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
-from webapp import clock
 from webapp.crm.models import Company, Contact
 from webapp.extensions import db
 
@@ -109,9 +108,7 @@ def create_contact(values: dict) -> Contact:
 
 
 def trash_contacts(ids: list[int]) -> int:
-    now = clock.now()
-    contacts = db.session.scalars(select(Contact).where(Contact.id.in_(ids), Contact.deleted_at.is_(None))).all()
-    for contact in contacts:
-        contact.deleted_at = now
-    db.session.flush()
-    return len(contacts)
+    """Move contacts to the trash (audited, restorable as one batch)."""
+    from webapp.audit import services as audit
+
+    return audit.trash(Contact, ids)
