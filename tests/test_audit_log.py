@@ -122,12 +122,12 @@ def test_the_record_trail_fragment(app, client, db_session, make, admin_of_a):
         company.city = "Debrecen"
         db_session.flush()
         services.trash(Company, [company.id])
-    with app.test_request_context(), tenancy.scoped(tenant_a.id):
+    with app.test_request_context(headers={"Accept-Language": "en"}), tenancy.scoped(tenant_a.id):
         html = str(services.trail_for("company", company.id))
         assert app.jinja_env.globals["audit_trail"] is services.trail_for
     assert html.index("Moved to the trash") < html.index("Changed") < html.index("Created")
     assert "Debrecen" in html and "Admin Aliz" in html and "Trail Kft." in html
-    with app.test_request_context(), tenancy.scoped(tenant_b.id):
+    with app.test_request_context(headers={"Accept-Language": "en"}), tenancy.scoped(tenant_b.id):
         assert "No changes recorded yet." in str(services.trail_for("company", company.id))
     with app.test_request_context(), pytest.raises(tenancy.TenantScopeError):
         services.trail_for("company", company.id)

@@ -88,8 +88,8 @@ def parse(args: Mapping[str, str]) -> Filters:
                                                      value=raw["action"][:40]), errors),
         "user": _number(raw["user"], _("Choose a user from the list."), errors),
         "record": _number(raw["record"], _("A record number is a positive whole number."), errors),
-        "since": _day(raw["since"], _("From"), errors),
-        "until": _day(raw["until"], _("To"), errors),
+        "since": _day(raw["since"], _("From date"), errors),
+        "until": _day(raw["until"], _("To date"), errors),
         "before": _number(raw["before"], _("This page link is broken; start again from the newest entries."), errors),
     }
     if values["since"] and values["until"] and values["since"] > values["until"]:
