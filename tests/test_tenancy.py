@@ -90,3 +90,13 @@ def test_tenant_user_home_counts_only_their_tenant(client, make, login):
     login(make.user(tenant=mine))
     html = client.get("/").get_data(as_text=True)
     assert "<dd>3</dd>" in html
+
+
+def test_counts_over_a_bare_from_are_scoped_too(db_session, two_tenants):
+    mine, _theirs, _m, _t = two_tenants
+    with tenancy.scoped(mine.id):
+        assert db_session.scalar(select(func.count()).select_from(Contact)) == 1
+        assert db_session.scalar(select(func.count()).select_from(Company)) == 0
+    with pytest.raises(tenancy.TenantScopeError):
+        db_session.scalar(select(func.count()).select_from(Contact))
+    assert db_session.scalar(tenancy.all_tenants(select(func.count()).select_from(Contact))) >= 2

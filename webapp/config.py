@@ -48,6 +48,11 @@ SETTINGS = (
     Setting("TRUSTED_DEVICE_DAYS", "30", "how long a device stays trusted to skip the 2FA challenge"),
     Setting("TRASH_RETENTION_DAYS", "30", "trashed records are deleted for good after this many days"),
     Setting("EXPORT_LINK_HOURS", "24", "export links expire (and files are deleted) this many hours after the start"),
+    Setting("IMPORT_MAX_BYTES", str(50 * 1024 * 1024), "largest import upload, bytes (that route only)"),
+    Setting("IMPORT_FILE_RETENTION_DAYS", "7", "uploaded import files and rejection reports are deleted after this"),
+    Setting("IMPORT_UNIQUE_EMAIL", "false", "imports refuse rows whose e-mail address a live contact already has"),
+    Setting("IMPORT_MAX_ROWS", "250000", "larger import files are refused as a whole"),
+    Setting("IMPORT_BATCH_SIZE", "1000", "rows per INSERT batch and per progress report of an import"),
     Setting("GOOGLE_CLIENT_ID", None, "Google sign-in: OAuth client id (with GOOGLE_CLIENT_SECRET)"),
     Setting("GOOGLE_CLIENT_SECRET", None, "Google sign-in: OAuth client secret"),
     Setting("OIDC_DISCOVERY_URL", None, "generic OpenID Connect provider: discovery URL"),
@@ -71,6 +76,8 @@ SETTINGS = (
     Setting("SMS_BODY_RETENTION_DAYS", "30", "SMS texts are blanked after this many days"),
 )
 
+IMPORT_SETTINGS = ("IMPORT_MAX_BYTES", "IMPORT_FILE_RETENTION_DAYS", "IMPORT_UNIQUE_EMAIL", "IMPORT_MAX_ROWS",
+                   "IMPORT_BATCH_SIZE")
 MESSAGING_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_TIMEOUT",
                       "MAIL_FROM", "SMS_DOMESTIC_URL", "SMS_DOMESTIC_TOKEN", "SMS_INTERNATIONAL_URL",
                       "SMS_INTERNATIONAL_TOKEN", "SMS_TIMEOUT", "SMS_DEFAULT_REGION", "SMS_CALLBACK_TOKEN",
@@ -135,7 +142,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
     ints = _int_settings(environ)
     return {
         **ints,
-        **{name: _env(name, environ) for name in PASSED_THROUGH + MESSAGING_SETTINGS},
+        **{name: _env(name, environ) for name in PASSED_THROUGH + MESSAGING_SETTINGS + IMPORT_SETTINGS},
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=ints["SESSION_ABSOLUTE_HOURS"]),
         "DATA_ENCRYPTION_KEY": _env("DATA_ENCRYPTION_KEY", environ),
         "BIZALOM_ENV": env,

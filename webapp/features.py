@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     from webapp.extensions import login_manager
     from webapp.health import routes as health_routes
     from webapp.i18n import routes as i18n_routes
+    from webapp.imports import setup as imports_setup
     from webapp.jobs import cli as jobs_cli
     from webapp.jobs import routes as jobs_routes
     from webapp.jobs import services as jobs_services
@@ -64,5 +65,6 @@ def register(app: Flask) -> None:
     messaging_setup.init_app(app)
     seclog_setup.init_app(app)
     sso_setup.init_app(app)
+    imports_setup.init_app(app)
     exports_setup.init_app(app)
     audit_setup.init_app(app)

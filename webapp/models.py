@@ -6,6 +6,7 @@ def import_all() -> None:
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.crm import models as _crm  # noqa: F401
     from webapp.exports import models as _exports  # noqa: F401
+    from webapp.imports import models as _imports  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.leads import models as _leads  # noqa: F401
     from webapp.messaging import models as _messaging  # noqa: F401

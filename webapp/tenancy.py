@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import ForeignKey, event
+from sqlalchemy import ForeignKey, Join, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from webapp.extensions import db
 
@@ -88,10 +89,36 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
     return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
 
 
+def _tenant_tables() -> dict:
+    return {mapper.local_table: mapper.local_table for mapper in db.Model.registry.mappers
+            if issubclass(mapper.class_, TenantOwned)}
+
+
+def _scope_bare_froms(state: ORMExecuteState) -> None:
+    """Statements that name a tenant table only in FROM (``select(func.count()).select_from(Contact)``)
+    carry no entity for the loader criteria: filter those tables directly, or refuse."""
+    if not state.is_select or state.execution_options.get(BYPASS_OPTION):
+        return
+    tables = _tenant_tables()
+    froms = state.statement.get_final_froms()
+    found = [table for table in find_tables(state.statement, include_joins=True, include_crud=True)
+             if table in tables]
+    if not found:
+        return
+    tenant_id = state.session.info.get(TENANT_KEY)
+    direct = [t for f in froms for t in find_tables(f, include_joins=True) if t in tables and
+              (f is t or isinstance(f, Join))]
+    if tenant_id is None or len(set(direct)) != len(set(found)):
+        raise TenantScopeError("customer data queried without a tenant in scope, or through a subquery "
+                               "the tenant filter cannot reach; select the ORM entity instead")
+    state.statement = state.statement.where(*(table.c.tenant_id == tenant_id for table in set(direct)))
+
+
 def _scope_statement(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if not _touches_tenant_data(state):
+        _scope_bare_froms(state)
         return
     if state.execution_options.get(BYPASS_OPTION):
         _mirror_to_postgres(state.session, state.session.connection(), all_tenants=True)

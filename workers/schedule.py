@@ -27,4 +27,5 @@ PERIODIC_JOBS: tuple[Periodic, ...] = (
     Periodic("workers.messaging.purge_sms_bodies", "maintenance", cron="20 4 * * *"),
     Periodic("workers.exports.purge_expired_exports", "maintenance", interval=600),
     Periodic("workers.audit.purge_trash", "maintenance", cron="30 4 * * *"),
+    Periodic("workers.imports.purge_import_files", "maintenance", cron="35 4 * * *"),
 )
