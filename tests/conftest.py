@@ -186,6 +186,27 @@ def run_jobs(app, db_session, redis_conn):
     return _run
 
 
+@pytest.fixture()
+def events(app, db_session):
+    """Security events of this test only (read back through the drain): the Redis buffer is emptied first."""
+    from sqlalchemy import select
+
+    from webapp.jobs.queue import connection
+    from webapp.seclog import drain
+    from webapp.seclog.models import SecurityEvent
+    from webapp.seclog.services import BUFFER_KEY
+
+    if app.config.get("REDIS_URL"):
+        connection().delete(BUFFER_KEY)
+
+    def _read(kind):
+        drain.drain()
+        return db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == kind)
+                                  .order_by(SecurityEvent.seq)).all()
+
+    return _read
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

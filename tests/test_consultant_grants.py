@@ -17,25 +17,6 @@ from webapp.crm.models import Contact
 from webapp.tenants.models import ConsultantGrant, Tenant
 
 
-@pytest.fixture()
-def events(app, db_session):
-    """Security events of this test only: the shared Redis buffer is emptied first."""
-    from webapp.jobs.queue import connection
-    from webapp.seclog import drain
-    from webapp.seclog.models import SecurityEvent
-    from webapp.seclog.services import BUFFER_KEY
-
-    if app.config.get("REDIS_URL"):
-        connection().delete(BUFFER_KEY)
-
-    def _read(kind):
-        drain.drain()
-        return db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == kind)
-                                  .order_by(SecurityEvent.seq)).all()
-
-    return _read
-
-
 def _client(app, user=None, password=None):
     test_client = app.test_client()
     test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -28,25 +28,6 @@ def _link(db_session, to) -> str:
 
 
 @pytest.fixture()
-def events(app, db_session):
-    """Security events of this test only: the shared Redis buffer is emptied first."""
-    from webapp.jobs.queue import connection
-    from webapp.seclog import drain
-    from webapp.seclog.models import SecurityEvent
-    from webapp.seclog.services import BUFFER_KEY
-
-    if app.config.get("REDIS_URL"):
-        connection().delete(BUFFER_KEY)
-
-    def _read(kind):
-        drain.drain()
-        return db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == kind)
-                                  .order_by(SecurityEvent.seq)).all()
-
-    return _read
-
-
-@pytest.fixture()
 def admin(make):
     return make.user(tenant=make.tenant(name="Tisza Trade Kft."), role="admin", name="Ada Admin")
 

@@ -39,25 +39,6 @@ def _fresh(db_session, user) -> User:
     return db_session.get(User, user.id)
 
 
-@pytest.fixture()
-def events(app, db_session):
-    """Security events of this test only: the shared Redis buffer is emptied first."""
-    from webapp.jobs.queue import connection
-    from webapp.seclog import drain
-    from webapp.seclog.models import SecurityEvent
-    from webapp.seclog.services import BUFFER_KEY
-
-    if app.config.get("REDIS_URL"):
-        connection().delete(BUFFER_KEY)
-
-    def _read(kind):
-        drain.drain()
-        return db_session.scalars(select(SecurityEvent).where(SecurityEvent.kind == kind)
-                                  .order_by(SecurityEvent.seq)).all()
-
-    return _read
-
-
 def test_the_list_shows_every_state(app, admin_client, make, team, db_session):
     tenant, _admin, member = team
     disabled = make.user(tenant=tenant, name="Dora Disabled", active=False)
