@@ -91,10 +91,14 @@ def get_contact(contact_id: int) -> Contact | None:
     return contact if contact is not None and contact.deleted_at is None else None
 
 
+OPTIONAL_FIELDS = ("email", "phone")  # stored as NULL when empty; names as ""
+
+
 def update_contact(contact: Contact, values: dict) -> Contact:
-    for field in ("first_name", "last_name", "email", "phone"):
+    for field in ("first_name", "last_name", *OPTIONAL_FIELDS):
         if field in values:
-            setattr(contact, field, values[field] or None if field in ("email", "phone") else values[field] or "")
+            empty = None if field in OPTIONAL_FIELDS else ""
+            setattr(contact, field, values[field] or empty)
     db.session.flush()
     return contact
 
