@@ -15,7 +15,9 @@ from pathlib import Path
 from bench.generate import Sizes
 
 # Add a module here to add its benchmarks; ``python -m bench.run NAME`` selects one.
-MODULES = ("bench.page_load",)
+MODULES = ("bench.page_load", "bench.list_search", "bench.import_speed", "bench.export_speed",
+           "bench.sms_dispatch", "bench.retention",
+           "bench.analytics")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,13 @@ PROFILES = {
                                   leads=20_000),
                     duration_s=20.0, warmup_s=3.0, max_requests=200_000, concurrency=4),
 }
+# The scale benchmarks (list_search, import_speed, export_speed) use their own sizes: the issue's
+# 1,000,000 contacts in one tenant plus 10 tenants of 100,000 (quick: a tenth of it).
+SCALE_SIZES = {
+    "quick": Sizes(tenants=10, contacts_per_tenant=10_000, big_tenant_contacts=100_000, leads=500),
+    "full": Sizes(tenants=10, contacts_per_tenant=100_000, big_tenant_contacts=1_000_000, leads=1_000),
+}
+SCALE_ROWS = {"quick": 100_000, "full": 1_000_000}  # rows of the import file and of the export
 
 
 @dataclass
@@ -52,6 +61,16 @@ class Context:
     redis: str = "embedded"
     seed: int = 2026
     notes: list[str] = field(default_factory=list)
+    pg_database: str | None = None  # the scale benchmarks' database (default bench.scale.SCALE_DATABASE)
+    reuse_data: bool = False  # keep a scale database that already holds data
+
+    @property
+    def scale_sizes(self) -> Sizes:
+        return SCALE_SIZES[self.profile.name]
+
+    @property
+    def scale_rows(self) -> int:
+        return SCALE_ROWS[self.profile.name]
 
     def log(self, message: str) -> None:
         print(f"[bench] {message}", flush=True)

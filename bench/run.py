@@ -23,6 +23,7 @@ from bench.server import PROJECT_ROOT
 
 DATA_ROOT = PROJECT_ROOT / "bench" / ".data"
 BUSY_PRESSURE = 10.0
+SCALE_BENCHMARKS = {"list_search", "import_speed", "export_speed"}  # the 1,000,000-contact database
 
 
 def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
@@ -44,6 +45,10 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds of load per measurement")
     parser.add_argument("--concurrency", type=int, help="client threads of the load generator")
     parser.add_argument("--seed", type=int, default=2026, help="data seed (default %(default)s)")
+    parser.add_argument("--pg-database", help="database of the scale benchmarks (list_search, import_speed, "
+                                              "export_speed; default bizalom_bench_scale)")
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="scale benchmarks: keep the database when it already holds data")
     sizes_arguments(parser.add_argument_group("data size (default: the profile's)"), None)
     args = parser.parse_args(argv)
     unknown = [name for name in args.benchmarks if name not in names]
@@ -91,8 +96,11 @@ def run(argv: list[str] | None = None) -> int:
     name = args.name or profile.name
     backends, notes = choose_backends(args.backend, args.pg_admin_url)
     ctx = Context(profile=profile, backends=backends, run_name=name, data_dir=DATA_ROOT / name,
-                  pg_admin_url=args.pg_admin_url, redis=args.redis, seed=args.seed, notes=notes)
+                  pg_admin_url=args.pg_admin_url, redis=args.redis, seed=args.seed, notes=notes,
+                  pg_database=args.pg_database, reuse_data=args.reuse_data)
     results = _header(ctx, argv)
+    if args.benchmarks and set(args.benchmarks) <= SCALE_BENCHMARKS:  # their own data size
+        results["sizes"] = asdict(ctx.scale_sizes)
     for bench_name in args.benchmarks or sorted(benchmarks):
         ctx.log(f"running {bench_name} ({profile.name} profile) on {', '.join(backends)}")
         results["benchmarks"][bench_name] = benchmarks[bench_name].func(ctx)

@@ -47,6 +47,12 @@ def _live_database(tmp: Path) -> str:
     return url.set(database=live_name).render_as_string(hide_password=False)
 
 
+class LiveServer(str):
+    """The live server's base URL; ``env`` runs `flask` commands against its database."""
+
+    env: dict
+
+
 def _wait_ready(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -76,7 +82,9 @@ def live_server(tmp_path_factory, redis_url):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, process)
-        yield url
+        live = LiveServer(url)
+        live.env = env
+        yield live
     finally:
         process.terminate()
         process.wait(10)

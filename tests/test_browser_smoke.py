@@ -56,4 +56,4 @@ def test_language_switch_form(page, live_server):
     page.get_by_role("button", name="Magyar").click()
     page.wait_for_load_state()
     page.locator("html[lang=hu]").wait_for()
-    assert page.locator("h1").inner_text() == "CRM, amely betartja adatvédelmi ígéreteit"
+    assert page.locator("h1").inner_text() == "Egy CRM, amely betartja adatvédelmi ígéreteit"

@@ -98,3 +98,9 @@ def test_request_id_and_structured_access_log(client, caplog):
     assert response.headers["X-Request-ID"] == "abc123"
     record = next(r for r in caplog.records if r.name == "bizalom.access")
     assert (record.method, record.path, record.status) == ("GET", "/healthz", 200)
+
+
+def test_ids_beyond_a_database_integer_are_a_404_not_a_database_error(client, login, make):
+    login(make.user(role="admin"))
+    for path in ("/contacts/99999999999", "/contacts/2147483648/edit", "/companies/99999999999999999999"):
+        assert client.get(path).status_code == 404, path

@@ -74,6 +74,32 @@ SETTINGS = (
     Setting("SMS_DEFAULT_REGION", "HU", "region for numbers given without +country code"),
     Setting("SMS_CALLBACK_TOKEN", None, "shared secret of the delivery-report callback; unset: callback off"),
     Setting("SMS_BODY_RETENTION_DAYS", "30", "SMS texts are blanked after this many days"),
+    Setting("SMS_DOMESTIC_RECIPIENT", "Opennetworks Kft.", "the domestic SMS provider as named in the transfer log"),
+    Setting("SMS_INTERNATIONAL_RECIPIENT", "LINK Mobility Poland Sp. z o.o.",
+            "the international SMS provider as named in the transfer log"),
+    Setting("SMTP_RECIPIENT", "Google Ireland Limited", "the mail relay's operator as named in the transfer log"),
+    Setting("INVOICE_RETENTION_YEARS", "10",
+            "invoice data is kept this many years after a customer's last invoice (10 to 15)"),
+    Setting("TRIAL_DATA_DAYS", "90",
+            "a closed tenant's data is deleted this many days after closing; subscribing before reopens it"),
+    Setting("INVOICE_SUPPLIER_NAME", "Bizalom Kft.",
+            "supplier name on invoices (copied into each invoice when issued)"),
+    Setting("INVOICE_SUPPLIER_ADDRESS", "1075 Budapest, Madách Imre út 13–14, Magyarország",
+            "supplier address on invoices"),
+    Setting("INVOICE_SUPPLIER_TAX_NUMBER", None, "supplier tax number on invoices"),
+    Setting("NEWSLETTER_CONFIRM_HOURS", "48", "newsletter confirmation links expire after this many hours"),
+    Setting("TRIAL_LENGTH_DAYS", "30", "a trial closes by itself this many days after sign-up"),
+    Setting("BACKUP_DIR", None, "folder of the encrypted backups and restore-check reports; default instance/backups"),
+    Setting("BACKUP_ONLINE_KEY", None, "online backup key (16+ chars); with the offline key it opens backups"),
+    Setting("BACKUP_RECIPIENT_PUBLIC_KEY", None, "public half of the offline backup key (flask backups keygen)"),
+    Setting("BACKUP_KEEP_DAYS", "14", "backup files are deleted after this many days"),
+    Setting("CONSENT_MAX_AGE_DAYS", "182", "a cookie consent expires after this many days; the banner asks again"),
+    Setting("MARKETING_GOOGLE_ORIGIN", "https://www.googletagmanager.com", "origin of the Google Ads tag script"),
+    Setting("MARKETING_FACEBOOK_ORIGIN", "https://connect.facebook.net", "origin of the Facebook pixel script"),
+    Setting("ANALYTICS_RAW_DAYS", "90", "raw analytics page views are deleted after this many days (roll-ups stay)"),
+    Setting("ANALYTICS_VISITOR_PER_MINUTE", "120",
+            "analytics records at most this many page views per visitor a minute"),
+    Setting("ANALYTICS_GLOBAL_PER_SECOND", "5000", "analytics records at most this many page views a second in all"),
 )
 
 IMPORT_SETTINGS = ("IMPORT_MAX_BYTES", "IMPORT_FILE_RETENTION_DAYS", "IMPORT_UNIQUE_EMAIL", "IMPORT_MAX_ROWS",
@@ -81,14 +107,19 @@ IMPORT_SETTINGS = ("IMPORT_MAX_BYTES", "IMPORT_FILE_RETENTION_DAYS", "IMPORT_UNI
 MESSAGING_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_TIMEOUT",
                       "MAIL_FROM", "SMS_DOMESTIC_URL", "SMS_DOMESTIC_TOKEN", "SMS_INTERNATIONAL_URL",
                       "SMS_INTERNATIONAL_TOKEN", "SMS_TIMEOUT", "SMS_DEFAULT_REGION", "SMS_CALLBACK_TOKEN",
-                      "SMS_BODY_RETENTION_DAYS")
+                      "SMS_BODY_RETENTION_DAYS", "SMS_DOMESTIC_RECIPIENT", "SMS_INTERNATIONAL_RECIPIENT",
+                      "SMTP_RECIPIENT")
 
 PASSED_THROUGH = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID",
-                  "OIDC_CLIENT_SECRET", "OIDC_NAME")
+                  "OIDC_CLIENT_SECRET", "OIDC_NAME", "MARKETING_GOOGLE_ORIGIN", "MARKETING_FACEBOOK_ORIGIN",
+                  "BACKUP_DIR", "BACKUP_ONLINE_KEY", "BACKUP_RECIPIENT_PUBLIC_KEY", "BACKUP_KEEP_DAYS")
 
 INT_SETTINGS = ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "LOCKOUT_ACCOUNT_FAILURES",
                 "LOCKOUT_WINDOW_MINUTES", "LOCKOUT_IP_FAILURES", "TRUSTED_DEVICE_DAYS", "EXPORT_LINK_HOURS",
-                "TRASH_RETENTION_DAYS")
+                "TRASH_RETENTION_DAYS", "CONSENT_MAX_AGE_DAYS", "INVOICE_RETENTION_YEARS",
+                "TRIAL_DATA_DAYS", "ANALYTICS_RAW_DAYS", "ANALYTICS_VISITOR_PER_MINUTE",
+                "ANALYTICS_GLOBAL_PER_SECOND", "NEWSLETTER_CONFIRM_HOURS",
+                "TRIAL_LENGTH_DAYS")
 
 
 def _int_settings(environ: dict[str, str]) -> dict[str, int]:
@@ -140,12 +171,18 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
     except ValueError as exc:
         raise ConfigError("MAX_CONTENT_LENGTH must be a whole number of bytes") from exc
     ints = _int_settings(environ)
+    if not 10 <= ints["INVOICE_RETENTION_YEARS"] <= 15:
+        raise ConfigError("INVOICE_RETENTION_YEARS must be between 10 and 15 (the law's range)")
     return {
         **ints,
         **{name: _env(name, environ) for name in PASSED_THROUGH + MESSAGING_SETTINGS + IMPORT_SETTINGS},
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=ints["SESSION_ABSOLUTE_HOURS"]),
         "DATA_ENCRYPTION_KEY": _env("DATA_ENCRYPTION_KEY", environ),
         "BIZALOM_ENV": env,
+        "INVOICE_SUPPLIER_NAME": _env("INVOICE_SUPPLIER_NAME", environ) or "Bizalom Kft.",
+        "INVOICE_SUPPLIER_ADDRESS": _env("INVOICE_SUPPLIER_ADDRESS", environ)
+        or "1075 Budapest, Madách Imre út 13–14, Magyarország",
+        "INVOICE_SUPPLIER_TAX_NUMBER": _env("INVOICE_SUPPLIER_TAX_NUMBER", environ),
         "PRODUCTION": production,
         "TESTING": env == "test",
         "SECRET_KEY": secret,

@@ -82,3 +82,9 @@ def configure_engine_events_once() -> None:
     if not _configured:
         configure_engine_events()
         _configured = True
+
+
+def one_of(column: str, values, nullable: bool = False) -> str:
+    """SQL for a CHECK that ``column`` holds one of ``values`` (a closed set of plain identifiers)."""
+    condition = f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+    return f"{column} IS NULL OR {condition}" if nullable else condition

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import make_response, redirect, render_template, request, url_for
+from werkzeug.routing import IntegerConverter
 
 
 def wants_partial() -> bool:
@@ -41,3 +42,12 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     if any(ch in target for ch in "\r\n\x00"):
         return fallback
     return target
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` that only matches ids a database INTEGER can hold: a larger number is a 404,
+    never a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)

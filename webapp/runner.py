@@ -37,6 +37,10 @@ def prepare_database() -> list:
     app = create_app()
     with app.app_context():
         upgrade()
+        from webapp.site.seed import seed_all
+
+        seed_all()  # the website texts and the first privacy notice, where missing (never overwrites)
+        db.session.commit()
         if demo.database_is_empty():
             demo.load_demo_data()
             db.session.commit()
@@ -50,7 +54,8 @@ def child_processes(env: dict, port: str, with_queue: bool) -> list[subprocess.P
     commands = [web]
     if with_queue:
         url = env["REDIS_URL"]
-        commands.append([str(BIN / "rq"), "worker", *QUEUES, "--url", url, "--with-scheduler"])
+        commands.append([str(BIN / "rq"), "worker", *QUEUES, "--url", url, "--with-scheduler",
+                         "-w", "workers.messaging.PreloadedWorker"])
         commands.append([str(BIN / "rq"), "cron", "workers.cron_config", "--url", url])
     return [subprocess.Popen(cmd, env=env) for cmd in commands]  # noqa: S603 - fixed argv
 

@@ -27,6 +27,23 @@ def allow_framing(response, origins: str = "*"):
     return response
 
 
+def allow_origins(directive: str, *origins: str) -> None:
+    """Consented third-party tags add their origins to one directive of this response's CSP only."""
+    extra = g.setdefault("csp_extra_origins", {})
+    extra.setdefault(directive, [])
+    extra[directive] += [o for o in origins if o not in extra[directive]]
+
+
+def _with_extra_origins(csp: str) -> str:
+    parts = []
+    extra = dict(g.get("csp_extra_origins") or {})
+    for part in csp.split("; "):
+        name = part.split(" ", 1)[0]
+        parts.append(" ".join([part, *extra.pop(name, [])]))
+    parts += [" ".join([name, *origins]) for name, origins in extra.items()]
+    return "; ".join(parts)
+
+
 def init_app(app: Flask) -> None:
     production = app.config["PRODUCTION"]
 
@@ -36,6 +53,8 @@ def init_app(app: Flask) -> None:
         framing = g.get("frame_ancestors")
         if framing:
             csp = csp.replace("frame-ancestors 'none'", f"frame-ancestors {framing}")
+        if g.get("csp_extra_origins"):
+            csp = _with_extra_origins(csp)
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

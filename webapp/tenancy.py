@@ -89,9 +89,17 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
     return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
 
 
-def _tenant_tables() -> dict:
-    return {mapper.local_table: mapper.local_table for mapper in db.Model.registry.mappers
-            if issubclass(mapper.class_, TenantOwned)}
+_TENANT_TABLES: tuple[int, frozenset] = (-1, frozenset())
+
+
+def _tenant_tables() -> frozenset:
+    """The tables of tenant-owned models (recomputed only when models are added)."""
+    global _TENANT_TABLES
+    mappers = db.Model.registry.mappers
+    if _TENANT_TABLES[0] != len(mappers):
+        _TENANT_TABLES = (len(mappers), frozenset(mapper.local_table for mapper in mappers
+                                                  if issubclass(mapper.class_, TenantOwned)))
+    return _TENANT_TABLES[1]
 
 
 def _scope_bare_froms(state: ORMExecuteState) -> None:
@@ -100,11 +108,11 @@ def _scope_bare_froms(state: ORMExecuteState) -> None:
     if not state.is_select or state.execution_options.get(BYPASS_OPTION):
         return
     tables = _tenant_tables()
-    froms = state.statement.get_final_froms()
     found = [table for table in find_tables(state.statement, include_joins=True, include_crud=True)
              if table in tables]
     if not found:
         return
+    froms = state.statement.get_final_froms()  # costly: only for statements that name a tenant table
     tenant_id = state.session.info.get(TENANT_KEY)
     direct = [t for f in froms for t in find_tables(f, include_joins=True) if t in tables and
               (f is t or isinstance(f, Join))]

@@ -12,10 +12,12 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
+from rq import Worker
+
 from webapp.extensions import db
-from webapp.messaging import delivery, services
+from webapp.messaging import batch, delivery, services
 from webapp.messaging.models import OutboxEmail, SmsMessage
-from workers.context import job, report_progress
+from workers.context import job, report_progress, worker_app
 
 log = logging.getLogger("bizalom.messaging")
 SWEEP_LIMIT = 200
@@ -29,6 +31,13 @@ def relay_email(email_id: int) -> str:
 @job
 def send_sms(sms_id: int) -> str:
     return delivery.deliver_sms(int(sms_id))
+
+
+@job
+def send_sms_batch(first_id: int, last_id: int) -> str:
+    """Send every due SMS with an id in the range: one claim, pooled concurrent calls, one write."""
+    outcomes = batch.deliver_sms_batch(int(first_id), int(last_id))
+    return ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
 
 
 def _sweep(ids: list[int], deliver: Callable[[int], str]) -> str:
@@ -60,3 +69,16 @@ def relay_pending_sms(limit: int = SWEEP_LIMIT) -> str:
 @job
 def purge_sms_bodies() -> str:
     return f"purged {services.purge_sms_bodies()}"
+
+
+class PreloadedWorker(Worker):
+    """An ``rq worker`` that builds the app once, before forking: each job's work horse inherits it
+    (imports, config, engine without open connections) instead of building it again per job.
+
+    Use it for the ``messages`` queue: ``rq worker messages -w workers.messaging.PreloadedWorker``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with worker_app().app_context():
+            db.engine.dispose()  # a fork must not share pooled connections with its parent

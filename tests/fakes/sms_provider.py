@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many workers connecting at once (the default backlog is 5)
+
+
 @dataclass
 class Call:
     path: str
@@ -33,7 +37,7 @@ class FakeSmsProvider:
 
     def __post_init__(self):
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -80,6 +84,9 @@ class FakeSmsProvider:
 
 def _handler_for(provider: FakeSmsProvider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive for pooled clients (every answer has a Content-Length)
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls between the header and body writes
+
         def do_POST(self):  # noqa: N802 - http.server's naming
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length) or b"{}")

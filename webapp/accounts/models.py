@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import TimestampMixin, UTCDateTime
 from webapp.extensions import db
+from webapp.pii import pii
 from webapp.tenants.models import Tenant
 
 TENANT_ROLES = ("admin", "user")
@@ -35,8 +36,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True, info=pii("email"))
+    name: Mapped[str] = mapped_column(String(200), nullable=False, info=pii("name"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(String(20))
@@ -44,7 +45,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20), info=pii("phone"))
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
@@ -85,7 +86,7 @@ class AccountToken(TimestampMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     purpose: Mapped[str] = mapped_column(String(20), nullable=False)
-    new_email: Mapped[str | None] = mapped_column(String(254))
+    new_email: Mapped[str | None] = mapped_column(String(254), info=pii("email"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -7,16 +7,20 @@
 2. ``purge_batch(spec, cutoff, op)``: the same for records trashed before ``cutoff`` (``purge``),
    at most ``PURGE_BATCH`` records per call; ``purge_order()`` lists children before parents.
 
-The caller commits; ``workers.audit.purge_trash`` runs the purge tenant by tenant.
+The caller commits. ``purge_all`` runs the purge tenant by tenant, committing per batch: the daily
+retention run (``webapp.retention``, category ``trashed_records``) calls it with the cutoff of the
+records of processing; ``workers.audit.purge_trash`` remains for a manual run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from webapp import tenancy
 from webapp.audit import capture, registry
@@ -64,11 +68,20 @@ def purge_order() -> list[Spec]:
     return [spec for spec in reversed(registry.specs()) if spec.trashable]
 
 
-def purge_batch(spec: Spec, cutoff: datetime, op: Operation) -> int:
-    """Delete for good up to ``PURGE_BATCH`` records of ``spec`` trashed before ``cutoff``."""
+def _expired(spec: Spec, cutoff: datetime, kept: Mapping[str, Collection[int]]):
     m = spec.model
-    ids = db.session.scalars(select(m.id).where(m.deleted_at.is_not(None), m.deleted_at < cutoff)
-                             .order_by(m.id).limit(PURGE_BATCH)).all()
+    condition = [m.deleted_at.is_not(None), m.deleted_at < cutoff]
+    held = kept.get(m.__tablename__)
+    if held:  # records under a legal hold stay in the trash
+        condition.append(m.id.not_in(list(held)))
+    return condition
+
+
+def purge_batch(spec: Spec, cutoff: datetime, op: Operation, kept: Mapping[str, Collection[int]] = MappingProxyType({})
+                ) -> int:
+    """Delete for good up to ``PURGE_BATCH`` records of ``spec`` trashed before ``cutoff`` (not ``kept``)."""
+    m = spec.model
+    ids = db.session.scalars(select(m.id).where(*_expired(spec, cutoff, kept)).order_by(m.id).limit(PURGE_BATCH)).all()
     return _hard_delete(spec, list(ids), op) if ids else 0
 
 
@@ -80,3 +93,25 @@ def tenants_with_expired_trash(cutoff: datetime) -> list[int]:
         found.update(db.session.scalars(tenancy.all_tenants(
             select(m.tenant_id).where(m.deleted_at < cutoff).distinct())))
     return sorted(found)
+
+
+def count_expired(cutoff: datetime, kept: Mapping[str, Collection[int]] = MappingProxyType({})) -> int:
+    """Records trashed before ``cutoff`` and not ``kept``, across tenants (the retention engine's preview)."""
+    return sum(db.session.scalar(tenancy.all_tenants(
+        select(func.count(spec.model.id)).where(*_expired(spec, cutoff, kept)))) or 0 for spec in purge_order())
+
+
+def purge_all(cutoff: datetime, note: str, kept: Mapping[str, Collection[int]] = MappingProxyType({})) -> Counter:
+    """Final purge, tenant by tenant, one committed batch at a time; counts per record type.
+
+    The caller sets the audit actor (``audit.context.actor(job=...)``).
+    """
+    counts: Counter[str] = Counter()
+    for tenant_id in tenants_with_expired_trash(cutoff):
+        with tenancy.scoped(tenant_id):
+            op = Operation.start("purge", note=note)
+            for spec in purge_order():
+                while purged := purge_batch(spec, cutoff, op, kept):
+                    counts[spec.name] += purged
+                    db.session.commit()
+    return counts

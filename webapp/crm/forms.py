@@ -36,6 +36,8 @@ class ContactForm(FlaskForm):
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100), no_line_breaks])
     email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254), no_line_breaks, valid_email])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32), no_line_breaks, valid_phone])
+    # the company's exact name (suggestions as you type); resolved by the route, not part of values()
+    company = StringField(_l("Company"), validators=[Optional(), Length(max=200), no_line_breaks])
 
     def values(self) -> dict:
         names = ("first_name", "last_name", "email", "phone")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from webapp.crm import search
 from webapp.crm.models import Company, Contact
 from webapp.extensions import db
 
@@ -25,6 +27,8 @@ class Page:
     next_cursor: str | None
     sort: str
     query: str
+    custom: dict = dataclass_field(default_factory=dict)  # custom-field filter parameters (webapp.customfields.listing)
+    custom_errors: list = dataclass_field(default_factory=list)
 
 
 def _encode(values: tuple) -> str:
@@ -58,23 +62,34 @@ def _matches(query: str):
         return None
     like = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     digits = "".join(ch for ch in term if ch.isdigit())
-    conditions = [db.func.lower(Contact.last_name).like(like, escape="\\"),
-                  db.func.lower(Contact.first_name).like(like, escape="\\"),
-                  db.func.lower(Contact.email).like(like, escape="\\"),
-                  Contact.company_id.in_(select(Company.id).where(db.func.lower(Company.name).like(like, escape="\\")))]
+    # ILIKE (SQLite: lower() LIKE lower()) so PostgreSQL can use the trigram GIN indexes of migration 0014
+    conditions = [Contact.last_name.ilike(like, escape="\\"),
+                  Contact.first_name.ilike(like, escape="\\"),
+                  Contact.email.ilike(like, escape="\\"),
+                  Contact.company_id.in_(select(Company.id).where(Company.name.ilike(like, escape="\\")))]
     if len(digits) >= 3:
         conditions.append(Contact.phone.like(f"%{digits}%"))
     return or_(*conditions)
 
 
-def list_contacts(query: str = "", sort: str = "name", cursor: str | None = None) -> Page:
-    sort = sort if sort in SORTS else "name"
-    columns, descending = SORTS[sort]
+def list_contacts(query: str = "", sort: str = "name", cursor: str | None = None, custom=None) -> Page:
+    from webapp.customfields import listing  # filters and sort by custom fields, in SQL
+
+    custom = custom or listing.ListQuery()
+    sort = custom.sort or (sort if sort in SORTS else "name")
+    columns, descending = SORTS.get(sort, SORTS["name"])
     statement = select(Contact).options(joinedload(Contact.company)).where(Contact.deleted_at.is_(None))
     condition = _matches(query)
-    if condition is not None:
+    fast_search = condition is not None and not custom.filters and custom.sort_field is None
+    if condition is not None and not fast_search:
         statement = statement.where(condition)
+    statement = listing.filtered(statement, Contact, custom)
+    if custom.sort_field is not None:
+        rows, next_cursor = listing.sorted_page(statement, Contact, custom, cursor, PAGE_SIZE)
+        return Page(rows, next_cursor, sort, query, custom.params, custom.errors)
     after = _decode(cursor, sort)
+    if fast_search:  # the page's candidates (each one matches): see webapp.crm.search
+        statement = statement.where(Contact.id.in_(search.candidates(query, columns, descending, after, PAGE_SIZE + 1)))
     if after is not None:
         key = tuple_(*columns)
         statement = statement.where(key < after if descending else key > after)
@@ -83,7 +98,7 @@ def list_contacts(query: str = "", sort: str = "name", cursor: str | None = None
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_cursor = _encode(tuple(getattr(rows[-1], c.key) for c in columns)) if more else None
-    return Page(rows, next_cursor, sort, query)
+    return Page(rows, next_cursor, sort, query, custom.params, custom.errors)
 
 
 def get_contact(contact_id: int) -> Contact | None:
@@ -99,13 +114,16 @@ def update_contact(contact: Contact, values: dict) -> Contact:
         if field in values:
             empty = None if field in OPTIONAL_FIELDS else ""
             setattr(contact, field, values[field] or empty)
+    if "company_id" in values:
+        contact.company_id = values["company_id"]
     db.session.flush()
     return contact
 
 
 def create_contact(values: dict) -> Contact:
     contact = Contact(first_name=values.get("first_name") or "", last_name=values["last_name"],
-                      email=values.get("email") or None, phone=values.get("phone") or None)
+                      email=values.get("email") or None, phone=values.get("phone") or None,
+                      company_id=values.get("company_id"))
     db.session.add(contact)
     db.session.flush()
     return contact

@@ -11,9 +11,10 @@ import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from webapp import clock, tenancy
+from webapp.customfields import exports as custom_fields
 from webapp.exports import services, sources
 from webapp.exports.models import ExportRecord
 from webapp.exports.writers import WRITERS
@@ -32,7 +33,7 @@ def tenant_of(export_id: int) -> int | None:
 
 def _write_file(record: ExportRecord, report: Reporter) -> tuple[int, str]:
     """Stream the rows into ``<file>.part``, then rename it: a reader never sees half a file."""
-    entity = sources.ENTITIES[record.entity]
+    entity = custom_fields.extend(sources.ENTITIES[record.entity])  # plus a column per custom field
     total = sources.count(entity, record.filters)
     final = services.file_of(record)
     final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -41,7 +42,7 @@ def _write_file(record: ExportRecord, report: Reporter) -> tuple[int, str]:
     written = 0
     try:
         for rows in sources.batches(entity, record.filters):
-            writer.write(rows)
+            writer.write(custom_fields.add_values(entity, rows))
             written += len(rows)
             report(min(99, written * 100 // max(total, 1)), f"{written}/{total}")
         digest = writer.finish()
@@ -77,10 +78,22 @@ def _delete_files(record: ExportRecord) -> None:
     final.with_name(final.name + ".part").unlink(missing_ok=True)
 
 
-def purge_expired(now: datetime | None = None) -> int:
+def _due(now: datetime, created_before: datetime | None):
+    expired = ExportRecord.expires_at <= now
+    if created_before is not None:  # the retention engine's cutoff (records of processing)
+        expired = or_(expired, ExportRecord.created_at < created_before)
+    return and_(ExportRecord.purged_at.is_(None), expired)
+
+
+def count_expired(now: datetime, created_before: datetime | None = None) -> int:
+    return db.session.scalar(tenancy.all_tenants(select(func.count(ExportRecord.id))
+                                                 .where(_due(now, created_before)))) or 0
+
+
+def purge_expired(now: datetime | None = None, created_before: datetime | None = None) -> int:
     """Delete the files of expired exports (every tenant); the records stay as the log."""
     now = now or clock.now()
-    due = select(ExportRecord).where(ExportRecord.purged_at.is_(None), ExportRecord.expires_at <= now)
+    due = select(ExportRecord).where(_due(now, created_before))
     purged = 0
     while batch := list(db.session.scalars(tenancy.all_tenants(due.order_by(ExportRecord.id).limit(PURGE_BATCH)))):
         for record in batch:

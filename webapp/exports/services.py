@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from webapp.exports.models import ExportRecord
 from webapp.extensions import db
 from webapp.jobs import services as jobs
 from webapp.jobs.models import Task
+from webapp.jobs.services import Progress
 from webapp.seclog import services as seclog
 
 JOB = "workers.exports.run_export"
@@ -26,17 +26,6 @@ DEFAULT_LINK_HOURS = 24
 SESSION_KEY = "export_links"
 LINKS_KEPT = 5
 LIST_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class Progress:
-    state: str  # queued, started, finished, failed
-    percent: int
-    message: str | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.state in ("finished", "failed")
 
 
 def link_hours() -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from webapp.crm.models import Contact
+from webapp.customfields import imports as custom_fields
 from webapp.extensions import db
 from webapp.imports import files, settings
 from webapp.imports.checks import RowResult, check_row
@@ -105,7 +106,8 @@ def _check_rows(record, source, plan, emails, report, staged, progress) -> Check
 
 def _stage(checked: Checked, staged, values: dict) -> None:
     checked.valid += 1
-    staged.writerow(["" if values.get(key) is None else values[key] for key in STAGED_FIELDS])
+    staged.writerow(["" if values.get(key) is None else values[key] for key in STAGED_FIELDS]
+                    + [custom_fields.staged_cell(values)])
     company = values.get("company")
     if company:
         checked.companies.setdefault(company_key(company), company)

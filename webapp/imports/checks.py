@@ -11,10 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+
+from webapp.customfields import imports as custom_fields
 
 DEFAULT_REGION = "HU"
 IGNORE = "ignore"
@@ -57,7 +60,29 @@ def has_control_characters(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
+# The usual address: an ASCII dot-atom local part. email-validator accepts such a local part as it is,
+# so only the domain needs its rules (special-use names, IDNA): checked once per domain and cached.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII)
+MAX_LOCAL, MAX_ADDRESS = 64, 254
+
+
+@lru_cache(maxsize=4096)
+def _normal_domain(domain: str) -> str | None:
+    try:
+        return validate_email("a@" + domain, check_deliverability=False).domain
+    except EmailNotValidError:
+        return None
+
+
 def normal_email(text: str) -> str:
+    local, at, domain = text.rpartition("@")
+    if at and len(local) <= MAX_LOCAL and _PLAIN_LOCAL.fullmatch(local):
+        normal = _normal_domain(domain)
+        if normal is None:
+            raise Invalid("invalid_email")
+        address = f"{local}@{normal}"
+        if len(address.encode()) <= MAX_ADDRESS:
+            return address
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -145,7 +170,7 @@ def check_row(cells: list[str], plan: dict[str, int], width: int, file_format: s
     for key, column in plan.items():
         raw = cells[column] if column < len(cells) else ""
         try:
-            values[key] = check_value(BY_KEY[key], raw)
+            values[key] = check_value(BY_KEY[key], raw) if key in BY_KEY else custom_fields.check_cell(key, raw)
         except Invalid as exc:
             problems.append((column, raw, exc.code, exc.params))
     return RowResult(values, problems)

@@ -54,12 +54,20 @@ class MappingForm(FlaskForm):
             self.form_errors.append(_("Choose the column that holds the last name."))
         if "duplicate" in problems:
             self.form_errors.append(_("Each field can be chosen for one column only."))
-        return not problems
+        from webapp.customfields.imports import unmapped_required
+
+        if missing := unmapped_required(self.mapping()):
+            self.form_errors.append(_("Choose a column for each required field: %(fields)s.",
+                                      fields=", ".join(missing)))
+        return not problems and not missing
 
 
 def mapping_form(headers: list[str], mapping: list[str], mode: str) -> MappingForm:
     """A form class for this file's columns: ``col_0`` ... with the suggested (or last) choice."""
-    choices = [SelectChoice(IGNORE, _l("Do not import")), *(SelectChoice(spec.key, spec.label) for spec in FIELDS)]
+    from webapp.customfields import imports as custom_fields
+
+    choices = [SelectChoice(IGNORE, _l("Do not import")), *(SelectChoice(spec.key, spec.label) for spec in FIELDS),
+               *(SelectChoice(key, label) for key, label in custom_fields.choices())]
 
     class FileMappingForm(MappingForm):
         width = len(headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from webapp.customfields import imports as custom_fields
 from webapp.imports.checks import BY_KEY, IGNORE
 
 # Header names as people write them, compared without case, accents, spaces or punctuation.
@@ -40,7 +41,7 @@ def suggest(headers: list[str]) -> list[str]:
     taken: set[str] = set()
     mapping = []
     for header in headers:
-        key = _LOOKUP.get(header_key(header))
+        key = _LOOKUP.get(header_key(header)) or custom_fields.suggest(header_key(header), header_key)
         if key is None or key in taken:
             mapping.append(IGNORE)
         else:
@@ -51,7 +52,7 @@ def suggest(headers: list[str]) -> list[str]:
 
 def plan_of(mapping: list[str]) -> dict[str, int]:
     """Field key -> column index, for the mapped columns."""
-    return {key: index for index, key in enumerate(mapping) if key in BY_KEY}
+    return {key: index for index, key in enumerate(mapping) if key in BY_KEY or custom_fields.is_target(key)}
 
 
 def mapping_errors(mapping: list[str]) -> list[str]:

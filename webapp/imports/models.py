@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import TimestampMixin, UTCDateTime
 from webapp.extensions import db
+from webapp.pii import pii
 from webapp.tenancy import TenantOwned
 
 STATUSES = ("uploaded", "queued", "running", "imported", "rejected", "failed")
@@ -34,7 +35,7 @@ class ImportRecord(TenantOwned, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    file_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(200), nullable=False, info=pii("text"))
     stored_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -89,7 +89,11 @@ def _row_reasons(p: dict) -> dict:
 
 def row_reason(code: str, params: dict | None = None) -> str:
     reasons = _row_reasons(params or {})
-    return reasons[code]() if code in reasons else code
+    if code in reasons:
+        return reasons[code]()
+    from webapp.customfields.imports import reason  # a custom field's reason
+
+    return reason(code, params or {}) or code
 
 
 def encoding_note(encoding: str | None) -> str:

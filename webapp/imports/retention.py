@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from webapp import clock
 from webapp.extensions import db
@@ -23,11 +23,19 @@ from webapp.tenancy import all_tenants
 BATCH = 500
 
 
+def _expired(cutoff):
+    return (ImportRecord.created_at < cutoff, ImportRecord.files_deleted_at.is_(None),
+            ImportRecord.status.not_in(("queued", "running")))
+
+
 def _expired_records(cutoff) -> list[ImportRecord]:
-    statement = select(ImportRecord).where(
-        ImportRecord.created_at < cutoff, ImportRecord.files_deleted_at.is_(None),
-        ImportRecord.status.not_in(("queued", "running"))).order_by(ImportRecord.id).limit(BATCH)
+    statement = select(ImportRecord).where(*_expired(cutoff)).order_by(ImportRecord.id).limit(BATCH)
     return list(db.session.scalars(all_tenants(statement)))
+
+
+def count_expired(cutoff) -> int:
+    """Imports whose files are past retention (for the retention engine's preview)."""
+    return db.session.scalar(all_tenants(select(func.count(ImportRecord.id)).where(*_expired(cutoff)))) or 0
 
 
 def purge_records(cutoff) -> int:

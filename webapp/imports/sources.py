@@ -21,6 +21,7 @@ from webapp.imports import detect
 from webapp.imports.problems import FileProblem
 
 MAX_COLUMNS = 200
+MAX_LINE = 2 * 1024 * 1024  # characters of one line of a CSV file (the csv module allows 128 KB per cell)
 HEADER_LENGTH = 100
 SAMPLE_ROWS = 3
 
@@ -30,7 +31,14 @@ class CsvSource:
         self.size = max(path.stat().st_size, 1)
         self.raw = open(path, "rb")  # noqa: SIM115 - closed by close()
         self.text = io.TextIOWrapper(self.raw, encoding=encoding, errors="strict", newline="")
-        self.reader = csv.reader(self.text, delimiter=delimiter)
+        self.reader = csv.reader(self._lines(), delimiter=delimiter)
+
+    def _lines(self) -> Iterator[str]:
+        """The file's lines, none longer than MAX_LINE: a 100 MB line is refused, never held in memory."""
+        while line := self.text.readline(MAX_LINE + 1):
+            if len(line) > MAX_LINE:
+                raise csv.Error("line too long")
+            yield line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         number = 0

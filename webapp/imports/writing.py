@@ -10,38 +10,43 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from webapp import clock
-from webapp.crm.models import Company, Contact
+from webapp import clock, tenancy
+from webapp.crm.models import Company
+from webapp.customfields import imports as custom_fields
 from webapp.extensions import db
-from webapp.imports import files, settings
+from webapp.imports import bulk, files, settings
 from webapp.imports.checking import CHECK_SHARE, STAGED_FIELDS, Checked, company_key
 from webapp.imports.models import ImportRecord
 
+COMPANY_BATCH = 5000
+
 
 def resolve_companies(names: dict[str, str]) -> dict[str, int]:
-    """Company key -> id, creating the companies that do not exist yet (as ORM rows: stamped, audited)."""
+    """Company key -> id, creating the companies that do not exist yet (set-based, stamped, audited)."""
     if not names:
         return {}
     ids: dict[str, int] = {}
     live = db.session.execute(select(Company.id, Company.name).where(Company.deleted_at.is_(None)).order_by(Company.id))
     for company_id, name in live:
         ids.setdefault(company_key(name), company_id)
-    missing = [Company(name=name) for key, name in names.items() if key not in ids]
-    if missing:
-        db.session.add_all(missing)
-        db.session.flush()
-        ids.update({company_key(company.name): company.id for company in missing})
+    missing = [name for key, name in names.items() if key not in ids]
+    tenant_id, now = tenancy.current_tenant_id(), clock.now()
+    for start in range(0, len(missing), COMPANY_BATCH):  # set-based, audited (webapp.imports.bulk)
+        chunk = missing[start:start + COMPANY_BATCH]
+        created = bulk.insert_companies([{"tenant_id": tenant_id, "name": name, "created_at": now} for name in chunk])
+        ids.update({company_key(name): company_id for name, company_id in zip(chunk, created, strict=True)})
     return ids
 
 
 def _contact(tenant_id: int, row: list[str], company_ids: dict[str, int], now) -> dict:
-    values = dict(zip(STAGED_FIELDS, row, strict=True))
+    values = dict(zip(STAGED_FIELDS, row[:len(STAGED_FIELDS)], strict=True))  # then the custom fields' cell
     company = values.pop("company")
     return {"tenant_id": tenant_id, "first_name": values["first_name"], "last_name": values["last_name"],
             "email": values["email"] or None, "phone": values["phone"] or None,
-            "company_id": company_ids[company_key(company)] if company else None, "created_at": now}
+            "company_id": company_ids[company_key(company)] if company else None, "created_at": now,
+            custom_fields.STAGED_KEY: row[len(STAGED_FIELDS)] if len(row) > len(STAGED_FIELDS) else ""}
 
 
 def write_rows(record: ImportRecord, checked: Checked, progress: Callable[[int, str], None]) -> int:
@@ -63,5 +68,8 @@ def write_rows(record: ImportRecord, checked: Checked, progress: Callable[[int, 
 
 
 def _insert(batch: list[dict]) -> int:
-    db.session.execute(insert(Contact), batch)
-    return len(batch)
+    custom = [row.pop(custom_fields.STAGED_KEY, "") for row in batch]  # the custom fields' staged cells
+    ids = bulk.insert_contacts(batch)  # set-based, with the audit rows (webapp.imports.bulk)
+    if any(custom):  # the new ids, in the batch's order, for the custom field values
+        custom_fields.write_values(ids, list(custom))
+    return len(ids)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
@@ -97,6 +98,17 @@ def run_inline_jobs() -> int:
     for func_path, args, _queue_name, job_id in jobs:
         import_job(func_path)(*args, _job_id=job_id)
     return len(jobs)
+
+
+@dataclass(frozen=True)
+class Progress:
+    state: str  # queued, started, finished, failed
+    percent: int
+    message: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("finished", "failed")
 
 
 def live_progress(task: Task) -> tuple[int, str | None]:

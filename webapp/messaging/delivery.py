@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, update
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.messaging import mail, sms_providers
+from webapp.messaging import disclosures, mail, sms_providers
 from webapp.messaging.errors import DeliveryError, PermanentError
 from webapp.messaging.models import DeliveryMixin, OutboxEmail, SmsMessage
 
@@ -91,11 +91,15 @@ def deliver_email(email_id: int) -> str:
     email = claim(OutboxEmail, email_id, EMAIL_POLICY)
     if email is None:
         return "skipped"
+    if email.category == "marketing" and disclosures.stopped_address(email.to_address):
+        return record_failure(email, PermanentError("contact stop: the person asked not to be contacted"),
+                              EMAIL_POLICY)
     try:
         transport = mail.send(email)
     except DeliveryError as exc:
         return record_failure(email, exc, EMAIL_POLICY)
     email.state, email.transport, email.sent_at, email.last_error = "sent", transport, clock.now(), None
+    disclosures.email_sent(email.id, email.to_address, email.category, transport, email.user_id)
     db.session.flush()
     return "sent"
 
@@ -105,6 +109,7 @@ def record_sms_result(sms: SmsMessage, receipt: sms_providers.Receipt) -> str:
     db.session.refresh(sms, with_for_update=True)
     sms.provider, sms.sent_at, sms.last_error = receipt.provider, clock.now(), None
     sms.provider_message_id = sms.provider_message_id or receipt.message_id
+    disclosures.sms_sent([(sms.id, sms.to_number, sms.purpose, receipt.provider, sms.user_id)])
     if sms.state == "sending":
         sms.state = "delivered" if receipt.delivered else "sent"
         sms.delivered_at = clock.now() if receipt.delivered else None
@@ -116,6 +121,8 @@ def deliver_sms(sms_id: int) -> str:
     sms = claim(SmsMessage, sms_id, SMS_POLICY)
     if sms is None:
         return "skipped"
+    if sms.purpose not in disclosures.SECURITY_PURPOSES and disclosures.stopped_numbers([sms.to_number]):
+        return record_failure(sms, PermanentError("contact stop: the person asked not to be contacted"), SMS_POLICY)
     try:
         adapter = sms_providers.adapter_for(sms.route)
         receipt = adapter.send(sms.to_number, sms.body, sms.idempotency_key)

@@ -12,8 +12,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from webapp import clock
-from webapp.db import TimestampMixin, UTCDateTime
+from webapp.db import TimestampMixin, UTCDateTime, one_of
 from webapp.extensions import db
+from webapp.pii import pii
 
 EMAIL_STATES = ("pending", "sending", "sent", "failed")
 EMAIL_CATEGORIES = ("transactional", "marketing")
@@ -21,12 +22,6 @@ EMAIL_TRANSPORTS = ("smtp", "outbox")
 SMS_STATES = ("pending", "sending", "sent", "delivered", "failed")
 SMS_ROUTES = ("domestic", "international")
 SMS_PROVIDERS = ("domestic", "international", "outbox")
-
-
-def _one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
-    listed = ", ".join(f"'{value}'" for value in values)
-    condition = f"{column} IN ({listed})"
-    return f"{column} IS NULL OR {condition}" if nullable else condition
 
 
 class DeliveryMixin(TimestampMixin):
@@ -47,18 +42,18 @@ class DeliveryMixin(TimestampMixin):
 class OutboxEmail(DeliveryMixin, db.Model):
     __tablename__ = "outbox_emails"
     __table_args__ = (
-        CheckConstraint(_one_of("state", EMAIL_STATES), name="state_known"),
-        CheckConstraint(_one_of("category", EMAIL_CATEGORIES), name="category_known"),
-        CheckConstraint(_one_of("transport", EMAIL_TRANSPORTS, nullable=True), name="transport_known"),
+        CheckConstraint(one_of("state", EMAIL_STATES), name="state_known"),
+        CheckConstraint(one_of("category", EMAIL_CATEGORIES), name="category_known"),
+        CheckConstraint(one_of("transport", EMAIL_TRANSPORTS, nullable=True), name="transport_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_outbox_emails_state_due", "state", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    to_address: Mapped[str] = mapped_column(String(254), nullable=False)
-    subject: Mapped[str] = mapped_column(String(500), nullable=False)
-    text_body: Mapped[str] = mapped_column(Text, nullable=False)
-    html_body: Mapped[str | None] = mapped_column(Text)
+    to_address: Mapped[str] = mapped_column(String(254), nullable=False, info=pii("email"))
+    subject: Mapped[str] = mapped_column(String(500), nullable=False, info=pii("text"))
+    text_body: Mapped[str] = mapped_column(Text, nullable=False, info=pii("text"))
+    html_body: Mapped[str | None] = mapped_column(Text, info=pii("text"))
     headers: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     category: Mapped[str] = mapped_column(String(20), nullable=False, default="transactional")
     message_id: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
@@ -68,17 +63,17 @@ class OutboxEmail(DeliveryMixin, db.Model):
 class SmsMessage(DeliveryMixin, db.Model):
     __tablename__ = "sms_messages"
     __table_args__ = (
-        CheckConstraint(_one_of("state", SMS_STATES), name="state_known"),
-        CheckConstraint(_one_of("route", SMS_ROUTES), name="route_known"),
-        CheckConstraint(_one_of("provider", SMS_PROVIDERS, nullable=True), name="provider_known"),
+        CheckConstraint(one_of("state", SMS_STATES), name="state_known"),
+        CheckConstraint(one_of("route", SMS_ROUTES), name="route_known"),
+        CheckConstraint(one_of("provider", SMS_PROVIDERS, nullable=True), name="provider_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_sms_messages_state_due", "state", "next_attempt_at"),
         Index("ix_sms_messages_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    to_number: Mapped[str] = mapped_column(String(16), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    to_number: Mapped[str] = mapped_column(String(16), nullable=False, info=pii("phone"))
+    body: Mapped[str] = mapped_column(Text, nullable=False, info=pii("text"))
     purpose: Mapped[str] = mapped_column(String(40), nullable=False)
     route: Mapped[str] = mapped_column(String(20), nullable=False)
     idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)

@@ -87,6 +87,28 @@ def queue_sms(to: str, body: str, *, purpose: str, user_id: int | None = None) -
     return sms
 
 
+def queue_sms_bulk(messages: list[tuple[str, str]], *, purpose: str, batch_size: int = 0) -> list[SmsMessage]:
+    """Store many SMS ``(to, body)`` at once and send them in batch jobs (one per ``batch_size`` rows).
+
+    All or nothing: one malformed number refuses the whole call and nothing is stored.
+    """
+    from webapp.messaging.batch import BATCH_SIZE
+
+    region = str(settings.get("SMS_DEFAULT_REGION"))
+    rows = []
+    for to, body in messages:
+        number, country_code = validation.phone_number(to, region)
+        rows.append(SmsMessage(to_number=number, body=validation.sms_body(body), purpose=validation.purpose(purpose),
+                               route=sms_route(country_code), idempotency_key=uuid.uuid4().hex))
+    db.session.add_all(rows)
+    db.session.flush()
+    size = batch_size or BATCH_SIZE
+    for start in range(0, len(rows), size):
+        chunk = rows[start:start + size]
+        enqueue("workers.messaging.send_sms_batch", chunk[0].id, chunk[-1].id, queue_name="messages")
+    return rows
+
+
 def purge_sms_bodies(as_of: datetime | None = None) -> int:
     """Blank the text of SMS older than SMS_BODY_RETENTION_DAYS; number, purpose and status stay."""
     now = clock.now()

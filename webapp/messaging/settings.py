@@ -25,6 +25,9 @@ DEFAULTS: dict[str, object] = {
     "SMS_DEFAULT_REGION": "HU",
     "SMS_CALLBACK_TOKEN": None,
     "SMS_BODY_RETENTION_DAYS": 30,
+    "SMS_DOMESTIC_RECIPIENT": "Opennetworks Kft.",
+    "SMS_INTERNATIONAL_RECIPIENT": "LINK Mobility Poland Sp. z o.o.",
+    "SMTP_RECIPIENT": "Google Ireland Limited",
 }
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from http.client import HTTPException
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
 from flask import current_app
 
-from webapp.messaging import settings
+from webapp.messaging import http_pool, settings
 from webapp.messaging.errors import PermanentError, TransientError
 
 RETRYABLE_4XX = (408, 425, 429)
@@ -35,7 +36,7 @@ class OutboxAdapter:
 
     name = "outbox"
 
-    def send(self, to: str, body: str, key: str) -> Receipt:
+    def send(self, to: str, body: str, key: str, pool: http_pool.Pool | None = None) -> Receipt:
         return Receipt(provider=self.name, message_id=f"outbox-{key}", delivered=True)
 
 
@@ -52,7 +53,9 @@ class HttpAdapter:
                    "Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
         return Request(self.url, data=payload, headers=headers, method="POST")  # noqa: S310 - https/http only
 
-    def send(self, to: str, body: str, key: str) -> Receipt:
+    def send(self, to: str, body: str, key: str, pool: http_pool.Pool | None = None) -> Receipt:
+        if pool is not None:
+            return self._send_pooled(pool, to, body, key)
         try:
             with urlopen(self._request(to, body, key), timeout=self.timeout) as response:  # noqa: S310 - see _checked_url
                 answer = response.read(MAX_ANSWER)
@@ -62,6 +65,17 @@ class HttpAdapter:
         except OSError as exc:  # URLError, timeouts, refused connections
             raise TransientError(f"{self.name} provider unreachable: {getattr(exc, 'reason', exc)}") from exc
         return Receipt(provider=self.name, message_id=_message_id(answer), delivered=False)
+
+    def _send_pooled(self, pool: http_pool.Pool, to: str, body: str, key: str) -> Receipt:
+        """The same call on a kept-alive connection (``http_pool``), for batch sending."""
+        request = self._request(to, body, key)
+        try:
+            status, answer = pool.post(self.url, request.data, dict(request.header_items()), self.timeout)
+        except (OSError, HTTPException) as exc:
+            raise TransientError(f"{self.name} provider unreachable: {exc or type(exc).__name__}") from exc
+        if status >= 300:
+            raise _http_error(self.name, status, answer[:200])
+        return Receipt(provider=self.name, message_id=_message_id(answer[:MAX_ANSWER]), delivered=False)
 
 
 def _http_error(name: str, code: int, detail: bytes) -> Exception:

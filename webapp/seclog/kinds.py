@@ -40,7 +40,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "sso_linked": (SECURITY, "a single sign-on identity was linked to the account"),
     "sso_unlinked": (SECURITY, "a single sign-on identity was unlinked"),
     "sso_login": (SECURITY, "sign-in through single sign-on"),
-    "personal_data_viewed": (SECURITY, "operator staff viewed a person's data (detail: view, subject_user_id)"),
+    "personal_data_viewed": (SECURITY, "operator staff viewed a person's data "
+                             "(detail: view and the subject's id: subject_user_id, lead_id, invoice_id, request_id)"),
     "role_changed": (SECURITY, "a role or permission of an account changed"),
     "account_disabled": (SECURITY, "a tenant admin disabled an account; its sessions ended (detail.by)"),
     "account_enabled": (SECURITY, "a tenant admin enabled a disabled account again (detail.by)"),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import UTCDateTime
 from webapp.extensions import db
+from webapp.pii import pii
 
 GENESIS_HASH = "0" * 64
 
@@ -40,7 +41,7 @@ class SecurityEvent(db.Model):
     endpoint: Mapped[str | None] = mapped_column(String(120))
     method: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[int | None] = mapped_column(SmallInteger)
-    browser_id: Mapped[str | None] = mapped_column(String(32))
+    browser_id: Mapped[str | None] = mapped_column(String(32), info=pii("identifier"))
     detail: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -153,16 +153,31 @@ def _count_below(name: str, below: int) -> int:
                              .where(events.c.chain == name, events.c.seq < below)) or 0
 
 
+def purge_chain(name: str, cutoff: datetime, dry_run: bool = False, held_users: Sequence[int] = ()) -> int:
+    """Delete (or, dry, count) the entries of chain ``name`` older than ``cutoff``: the oldest prefix.
+
+    The retention engine calls this with the cutoff of the records of processing and the users
+    under a legal hold: the prefix stops before their first entry (no hole in the chain). The
+    caller commits.
+    """
+    below = _expired_below(name, cutoff)
+    if held_users:
+        events = chain.EVENTS
+        first_held = db.session.scalar(select(func.min(events.c.seq)).where(
+            events.c.chain == name, events.c.user_id.in_(list(held_users))))
+        if first_held is not None:
+            below = min(below, first_held)
+    return _count_below(name, below) if dry_run else _delete_below(name, below)
+
+
 def purge_expired(as_of: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete entries past their class's retention (set-based, in batches); counts per class.
 
     ``dry_run`` only counts. A real purge records a ``log_purged`` event. The caller commits.
     """
     as_of = as_of or clock.now()
-    counts = {}
-    for name, days in retention_days().items():
-        below = _expired_below(name, as_of - timedelta(days=days))
-        counts[name] = _count_below(name, below) if dry_run else _delete_below(name, below)
+    counts = {name: purge_chain(name, as_of - timedelta(days=days), dry_run=dry_run)
+              for name, days in retention_days().items()}
     if not dry_run:
         record("log_purged", detail={"deleted": counts, "as_of": format_time(as_of)})
     return counts

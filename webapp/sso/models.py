@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import TimestampMixin, UTCDateTime
 from webapp.extensions import db
+from webapp.pii import pii
 
 
 class SsoIdentity(TimestampMixin, db.Model):
@@ -24,5 +25,5 @@ class SsoIdentity(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     provider: Mapped[str] = mapped_column(String(40), nullable=False)
-    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    subject: Mapped[str] = mapped_column(String(255), nullable=False, info=pii("identifier"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import TimestampMixin, UTCDateTime
 from webapp.extensions import db
+from webapp.pii import pii
 
 
 class Invitation(TimestampMixin, db.Model):
@@ -27,8 +28,8 @@ class Invitation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
-    email: Mapped[str] = mapped_column(String(254), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, info=pii("email"))
+    name: Mapped[str] = mapped_column(String(200), nullable=False, info=pii("name"))
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

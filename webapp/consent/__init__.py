@@ -1,0 +1,1 @@
+"""Cookie consent: the banner, consent evidence kept on the server, and marketing-tag gating."""

@@ -1,0 +1,1 @@
+"""Custom fields per tenant: typed definitions, typed values the database can filter and sort."""

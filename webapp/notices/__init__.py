@@ -1,0 +1,1 @@
+"""Versioned privacy notice: drafts, publishing, archive, diffs (B4)."""

@@ -1,0 +1,11 @@
+"""Segment builder wiring."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from webapp.segments import routes
+
+    app.register_blueprint(routes.bp)

@@ -1,0 +1,1 @@
+"""The operator's public website: editable pages (home, product, pricing, imprint) and authority details."""

@@ -1,0 +1,1 @@
+"""Sub-processor registry: staff-managed, shown publicly, with a change history (B5)."""
