@@ -181,6 +181,7 @@ def test_diff_between_two_versions_per_language(app, client, db_session, seeded,
                                           "hu": seeded.body_hu})
     _publish(client, db_session, draft_id)
     anonymous = app.test_client()
+    anonymous.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the page's own labels in English
     german = anonymous.get("/privacy/diff?from=1&to=2&lang=de")
     assert german.status_code == 200
     assert "<ins>" in german.text and "Neuer Absatz" in german.text

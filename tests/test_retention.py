@@ -202,6 +202,7 @@ def test_registering_a_different_target_under_a_taken_name_fails():
         Target(name="bad", category="x", table="leads", clocks={}, action="anonymise")
 
 
+@pytest.mark.usefixtures("clean_queues")  # jobs other tests left in Redis must not count
 def test_the_daily_job_runs_on_a_worker(db_session, run_jobs):
     from webapp.jobs.services import enqueue
 
