@@ -83,3 +83,20 @@ def test_one_lead_per_address_whatever_the_channel(app, db_session):
         again = leads.upsert("mark@example.com ", "Mark M.", "workshop", phone="+36201234567")
     assert first is again and (again.source, again.phone, again.email) == ("newsletter", "+36201234567",
                                                                            "mark@example.com")
+
+
+def test_a_sign_in_counts_as_an_interaction_of_the_persons_lead(app, client, login, make, db_session):
+    from datetime import timedelta
+
+    import time_machine
+
+    user = make.user(email="signin@example.com")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        lead = leads.upsert("signin@example.com", "Sign In", "trial")
+    lead.last_interaction_at = clock.now() - timedelta(days=200)
+    db_session.commit()
+    with time_machine.travel(clock.now() + timedelta(minutes=1), tick=False):
+        login(user)
+        signed_in_at = clock.now()
+    db_session.refresh(lead)
+    assert lead.last_interaction_at == signed_in_at

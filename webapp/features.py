@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     from webapp.health import routes as health_routes
     from webapp.i18n import routes as i18n_routes
     from webapp.imports import setup as imports_setup
+    from webapp.integrations import routes as integrations_routes
     from webapp.jobs import cli as jobs_cli
     from webapp.jobs import routes as jobs_routes
     from webapp.jobs import services as jobs_services
@@ -106,6 +107,7 @@ def register(app: Flask) -> None:
     widgets_setup.init_app(app)
     app.register_blueprint(transfers_routes.bp)
     app.register_blueprint(mydata_routes.bp)
+    app.register_blueprint(integrations_routes.bp)
     app.register_blueprint(dsr_routes.bp)
     reports_setup.init_app(app)
     consent_setup.init_app(app)

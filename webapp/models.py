@@ -16,6 +16,7 @@ def import_all() -> None:
     from webapp.erasure import models as _erasure  # noqa: F401
     from webapp.exports import models as _exports  # noqa: F401
     from webapp.imports import models as _imports  # noqa: F401
+    from webapp.integrations import models as _integrations  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.leads import models as _leads  # noqa: F401
     from webapp.legalbasis import models as _legalbasis  # noqa: F401

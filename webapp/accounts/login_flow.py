@@ -56,12 +56,22 @@ def pending_user() -> User | None:
     return user
 
 
+def _count_as_interaction(user: User) -> None:
+    """A sign-in is an interaction that counts for the person's lead (it restarts their retention clock)."""
+    from webapp.leads import services as leads
+
+    lead = leads.find_by_email(user.email)
+    if lead is not None:
+        leads.touch(lead)
+
+
 def complete(user: User, method: str, next_url: str | None, trust_device: bool = False):
     """Start the session (a new id), remember the device if asked, send the user on."""
     sessions.start(user, method)
     login_user(user)
     lockout.register_success(user.id)
     user.last_login_at = clock.now()
+    _count_as_interaction(user)
     security_event("login_ok", user, method=method)
     target = safe_next(next_url, "/")
     if user.tenant is not None and user.tenant.require_2fa and not has_second_factor(user):
