@@ -158,3 +158,19 @@ def test_fuzz_profile_form_never_500_and_bad_input_stores_nothing(client, login,
         assert (after and after.updated_at) == before
     else:
         assert after is not None
+
+
+def test_a_reply_logged_by_staff_counts_as_an_interaction(client, login, make, db_session):
+    from datetime import timedelta
+
+    from webapp.leads.models import Lead
+
+    lead = Lead(name="Replying Person", email="reply@example.com", source="workshop",
+                last_interaction_at=clock.now() - timedelta(days=300))
+    db_session.add(lead)
+    db_session.commit()
+    login(make.user(staff_role="sales"))
+    token = csrf_from(client.get(f"/staff/leads/{lead.id}").get_data(as_text=True))
+    assert client.post(f"/staff/leads/{lead.id}/reply", data={"csrf_token": token}).status_code == 303
+    db_session.refresh(lead)
+    assert lead.last_interaction_at > clock.now() - timedelta(minutes=1)

@@ -210,3 +210,28 @@ def test_fragments_with_and_without_htmx(client, login, make, db_session):
     full, partial = client.get("/staff/newsletter"), client.get("/staff/newsletter", headers=HTMX)
     assert "<html" in full.get_data(as_text=True) and 'id="newsletter-staff"' in partial.get_data(as_text=True)
     assert "<html" not in partial.get_data(as_text=True) and "HX-Request" in partial.headers["Vary"]
+
+
+def test_clicks_count_as_interactions_only_with_their_own_consent(app, client, db_session):
+    from webapp.leads.models import Lead as LeadModel
+
+    counted = _confirmed(app, db_session, "clicks@example.com")
+    counted.click_tracking = True
+    plain = _confirmed(app, db_session, "noclicks@example.com")
+    long_ago = clock.now() - timedelta(days=100)
+    for subscription in (counted, plain):
+        subscription.lead.last_interaction_at = long_ago
+    db_session.commit()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        campaign = campaigns.create("Tips", "Read https://bizalom.example/tips?a=1 today.", "http://localhost", None)
+        campaigns.send(campaign)
+    bodies = {mail.to_address: mail.text_body for mail in db_session.scalars(
+        select(OutboxEmail).where(OutboxEmail.category == "marketing"))}
+    assert "https://bizalom.example/tips?a=1 today" in bodies["noclicks@example.com"]
+    link = re.search(r"http://localhost(/newsletter/c/\S+)", bodies["clicks@example.com"]).group(1)
+    response = client.get(link)
+    assert response.status_code == 302 and response.headers["Location"] == "https://bizalom.example/tips?a=1"
+    lead = db_session.scalars(select(LeadModel).where(LeadModel.email == "clicks@example.com")).one()
+    db_session.refresh(lead)
+    assert lead.last_interaction_at > long_ago
+    assert client.get("/newsletter/c/forged").status_code == 404

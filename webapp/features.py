@@ -37,6 +37,7 @@ def register(app: Flask) -> None:
     from webapp.jobs import cli as jobs_cli
     from webapp.jobs import routes as jobs_routes
     from webapp.jobs import services as jobs_services
+    from webapp.leads import setup as leads_setup
     from webapp.messaging import setup as messaging_setup
     from webapp.models import import_all
     from webapp.mydata import routes as mydata_routes
@@ -108,6 +109,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(transfers_routes.bp)
     app.register_blueprint(mydata_routes.bp)
     app.register_blueprint(integrations_routes.bp)
+    leads_setup.init_app(app)
     app.register_blueprint(dsr_routes.bp)
     reports_setup.init_app(app)
     consent_setup.init_app(app)

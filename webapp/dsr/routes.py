@@ -51,7 +51,10 @@ def _get(request_id: int) -> DataRequest:
 def detail(request_id: int, extend_form=None, close_form=None, status: int = 200):
     item = _get(request_id)
     security_event("personal_data_viewed", current_user, view="dsr.detail", request_id=item.id)
+    from webapp.leads.services import find_by_email
+
     return render("dsr/detail.html", "dsr/_detail.html", status=status, item=item, overdue=services.is_overdue(item),
+                  lead=find_by_email(item.email),
                   extend_form=extend_form or ExtendForm(formdata=None),
                   close_form=close_form or CloseForm(formdata=None), form=EmptyForm(),
                   kind_label=services.kind_label(item.kind))
@@ -109,3 +112,28 @@ def close(request_id: int):
             return see_other("dsr.queue")
     db.session.rollback()
     return detail(request_id, close_form=form, status=422)
+
+
+@bp.post("/<int:request_id>/restriction")
+@allow(PRIVACY)
+def restriction(request_id: int):
+    """Apply (``do=restrict``), or lift with a recorded reason (``do=lift``), the person's restriction."""
+    EmptyForm().validate_on_submit() or abort(400)
+    item = _get(request_id)
+    from webapp.dsr import actions
+
+    try:
+        if request.form.get("do") == "lift":
+            actions.lift(item, request.form.get("reason", "")[:500], current_user.id)
+        elif request.form.get("do") == "stop_marketing":
+            actions.stop_marketing(item, current_user.id)
+        else:
+            actions.restrict(item, current_user.id)
+    except services.Refused as refusal:
+        db.session.rollback()
+        flash({"reason required": _("Give the reason for lifting the restriction."),
+               "no such person": _("We hold no lead with this address."),
+               "closed": _("This request is closed.")}.get(str(refusal), _("This change is not possible.")), "error")
+        return see_other("dsr.detail", request_id=item.id)
+    db.session.commit()
+    return see_other("dsr.detail", request_id=item.id)

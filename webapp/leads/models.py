@@ -30,3 +30,5 @@ class Lead(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(20), nullable=False)
     last_interaction_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     contact_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # Art. 18: kept, not used
+    marketing_objection_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # Art. 21(2)

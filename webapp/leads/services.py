@@ -42,3 +42,36 @@ def stop_contact(lead: Lead) -> None:
 
 def may_contact(lead: Lead) -> bool:
     return lead.contact_stopped_at is None
+
+
+def may_market(lead: Lead) -> bool:
+    """Marketing (newsletters, segments, campaigns) may reach this person."""
+    return lead.contact_stopped_at is None and lead.restricted_at is None and lead.marketing_objection_at is None
+
+
+def marketing_blocked():
+    """SQL: leads that no marketing may reach (contact stop, restriction, objection)."""
+    return (Lead.contact_stopped_at.is_not(None)) | (Lead.restricted_at.is_not(None)) | (
+        Lead.marketing_objection_at.is_not(None))
+
+
+def restrict(lead: Lead) -> bool:
+    if lead.restricted_at is not None:
+        return False
+    lead.restricted_at = clock.now()
+    db.session.flush()
+    return True
+
+
+def lift_restriction(lead: Lead) -> bool:
+    if lead.restricted_at is None:
+        return False
+    lead.restricted_at = None
+    db.session.flush()
+    return True
+
+
+def object_to_marketing(lead: Lead) -> None:
+    if lead.marketing_objection_at is None:
+        lead.marketing_objection_at = clock.now()
+        db.session.flush()

@@ -3,6 +3,7 @@ the transfer log, and a person's contact stop is checked at send time.
 
 Messages the embedded outbox "sends" never leave the machine and are not logged as transfers.
 Security codes (sign-in SMS) are not contact in the sense of a contact stop; everything else is.
+A restricted person's data is not used for sending either (Art. 18); an objection stops marketing mail.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ def stopped_numbers(numbers: list[str]) -> set[str]:
 
     if not numbers:
         return set()
-    return set(db.session.scalars(select(Lead.phone).where(Lead.phone.in_(numbers),
-                                                           Lead.contact_stopped_at.is_not(None))))
+    blocked = Lead.contact_stopped_at.is_not(None) | Lead.restricted_at.is_not(None)
+    return set(db.session.scalars(select(Lead.phone).where(Lead.phone.in_(numbers), blocked)))
 
 
 def stopped_address(address: str) -> bool:
-    from webapp.leads.services import find_by_email, may_contact
+    """Marketing mail may not reach this address (contact stop, restriction or objection)."""
+    from webapp.leads.services import find_by_email, may_market
 
     lead = find_by_email(address)
-    return lead is not None and not may_contact(lead)
+    return lead is not None and not may_market(lead)

@@ -13,6 +13,7 @@ from webapp.leads import services as leads
 from webapp.legalbasis import services as ledger
 
 IMMEDIATE = ("stop_contact", "withdrawal")
+AT_ONCE_THEN_OPEN = ("objection", "restriction")
 
 
 def submit(email: str, kind: str, details: str | None) -> DataRequest:
@@ -20,6 +21,12 @@ def submit(email: str, kind: str, details: str | None) -> DataRequest:
     request = dsr.log(kind, email, "portal", check, details=details)
     if kind in IMMEDIATE:
         _carry_out(request)
+    elif kind in AT_ONCE_THEN_OPEN and leads.find_by_email(email) is not None:
+        from webapp.dsr import actions
+
+        if kind == "objection":
+            actions.stop_marketing(request, None)
+        actions.restrict(request, None)  # until a privacy officer records the decision and lifts it
     return request
 
 

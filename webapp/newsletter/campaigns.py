@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.jobs.services import enqueue
 from webapp.messaging.services import queue_email
 from webapp.messaging.validation import ONE_CLICK
-from webapp.newsletter import services
+from webapp.newsletter import clicks, services
 from webapp.newsletter.models import Campaign
 from webapp.segments import services as segments
 
@@ -57,12 +57,14 @@ def send(campaign: Campaign, progress=None) -> int:
             services.NewsletterSubscription.id > after).limit(BATCH)).all()
         if not rows:
             break
-        for subscription_id, email, _name in rows:
+        for subscription_id, email, click_tracking in rows:
             link = unsubscribe_url(campaign.base_url, subscription_id)
+            body = clicks.wrap_links(campaign.body, campaign.base_url, subscription_id) if click_tracking \
+                else campaign.body
             with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "de")):  # jobs have no request
                 footer = _("You receive this because you subscribed to the Bizalom newsletter. "
                            "Unsubscribe with one click: %(link)s", link=link)
-            text = f"{campaign.body}\n\n-- \n{footer}"
+            text = f"{body}\n\n-- \n{footer}"
             queue_email(email, campaign.subject, text, category="marketing",
                         headers={"List-Unsubscribe": f"<{https(link)}>", "List-Unsubscribe-Post": ONE_CLICK})
             sent += 1

@@ -26,6 +26,8 @@ class SignupForm(FlaskForm):
                          validators=[DataRequired(_l("The newsletter is only for adults; please confirm your age."))])
     agree = BooleanField(_l("Yes, send me the newsletter. I can unsubscribe at any time with one click."),
                          validators=[DataRequired(_l("Please tick the box to subscribe."))])
+    clicks = BooleanField(_l("Optional: count my clicks on links in the newsletter, so you learn what interests "
+                             "me. Without it, links lead straight to their page."))
     website = StringField(_l("Leave this empty"), validators=[left_empty])
 
 

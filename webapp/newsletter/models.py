@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import TimestampMixin, UTCDateTime
@@ -32,6 +32,8 @@ class NewsletterSubscription(TimestampMixin, db.Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # optional and separate: links in newsletters count as an interaction (a first-party redirect)
+    click_tracking: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     lead: Mapped[Lead] = relationship()
 

@@ -20,7 +20,8 @@ bp = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        services.request_subscription(form.name.data.strip(), form.email.data, form="site:newsletter")
+        services.request_subscription(form.name.data.strip(), form.email.data, form="site:newsletter",
+                                      clicks=form.clicks.data)
         db.session.commit()
         return see_other("newsletter.check_inbox")
     status = 422 if request.method == "POST" else 200
@@ -78,3 +79,24 @@ def unsubscribe(token: str):
                       message=_("We will send you no more newsletters."))
     return render("newsletter/unsubscribe.html", "newsletter/_unsubscribe.html", token=token,
                   done=subscription.state == "unsubscribed")
+
+
+@bp.get("/c/<token>")
+@allow("public")
+def click(token: str):
+    """A link in a newsletter of someone who agreed to click counting: note the interaction, go on."""
+    from flask import redirect
+
+    from webapp.leads import services as leads
+    from webapp.newsletter.clicks import unwrap
+    from webapp.newsletter.models import NewsletterSubscription
+
+    found = unwrap(token)
+    if found is None:
+        return render("newsletter/message.html", "newsletter/_message.html", status=404, title=_("Link not valid"),
+                      message=_("This link is not valid."))
+    subscription = db.session.get(NewsletterSubscription, found[0])
+    if subscription is not None and subscription.click_tracking and subscription.state == "confirmed":
+        leads.touch(subscription.lead)
+        db.session.commit()
+    return redirect(found[1], code=302)

@@ -45,7 +45,7 @@ def record_evidence(lead: Lead, channel: str, step: str, form: str) -> SignupEvi
     return evidence
 
 
-def request_subscription(name: str, email: str, form: str) -> NewsletterSubscription:
+def request_subscription(name: str, email: str, form: str, clicks: bool = False) -> NewsletterSubscription:
     """First step: store the request and mail a confirmation link. Repeats send no second mail at once."""
     lead = leads.upsert(email, name, "newsletter")
     subscription = db.session.scalars(select(NewsletterSubscription).where(
@@ -60,6 +60,7 @@ def request_subscription(name: str, email: str, form: str) -> NewsletterSubscrip
             and subscription.state == "pending":
         return subscription
     token = crypto.new_token()
+    subscription.click_tracking = bool(clicks)  # the latest confirmed request decides
     subscription.state, subscription.confirm_token_hash = "pending", crypto.token_hash(token)
     subscription.confirm_expires_at = now + timedelta(hours=current_app.config["NEWSLETTER_CONFIRM_HOURS"])
     subscription.confirmation_sent_at = now
@@ -122,9 +123,9 @@ def unsubscribe(subscription: NewsletterSubscription, form: str) -> bool:
 
 
 def recipients_stmt():
-    """Confirmed subscribers who have not asked us to stop contacting them."""
-    return (select(NewsletterSubscription.id, Lead.email, Lead.name).join(Lead)
-            .where(NewsletterSubscription.state == "confirmed", Lead.contact_stopped_at.is_(None))
+    """Confirmed subscribers whom marketing may reach (no contact stop, restriction or objection)."""
+    return (select(NewsletterSubscription.id, Lead.email, NewsletterSubscription.click_tracking).join(Lead)
+            .where(NewsletterSubscription.state == "confirmed", ~leads.marketing_blocked())
             .order_by(NewsletterSubscription.id))
 
 

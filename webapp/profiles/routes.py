@@ -82,3 +82,18 @@ def update_profile(lead_id: int):
                       **record_context(lead, profile_form=form))
     flash(_("The profile was saved."), "success")
     return redirect_to(url_for("leads_staff.record", lead_id=lead.id))
+
+
+@bp.post("/<int:lead_id>/reply")
+@allow(SALES)
+def log_reply(lead_id: int):
+    """The person answered us (by e-mail or letter): an interaction that counts for their retention clock."""
+    from webapp.accounts.forms import EmptyForm
+    from webapp.leads import services as leads
+
+    EmptyForm().validate_on_submit() or abort(400)
+    lead = lead_or_404(lead_id)
+    leads.touch(lead)
+    db.session.commit()
+    flash(_("The reply was noted; the last interaction is now."), "success")
+    return redirect_to(url_for("leads_staff.record", lead_id=lead.id))

@@ -61,7 +61,9 @@ def clean(raw: dict) -> dict:
 # Who never enters a segment, whatever the filter. Each entry is a SQL predicate over the lead, true
 # for people to leave out. The contact stop is the first; a future restriction of processing
 # (GDPR Art. 18) or objection (Art. 21) flag joins here with ``exclude(lambda: <predicate>)``.
-EXCLUSIONS: list[Callable[[], object]] = [lambda: Lead.contact_stopped_at.is_not(None)]
+EXCLUSIONS: list[Callable[[], object]] = [lambda: Lead.contact_stopped_at.is_not(None),
+                                           lambda: Lead.restricted_at.is_not(None),
+                                           lambda: Lead.marketing_objection_at.is_not(None)]
 
 
 def exclude(predicate: Callable[[], object]) -> None:

@@ -9,7 +9,8 @@ from webapp.workshops import services as workshops
 
 def store(kind: str, form, source: str) -> None:
     if kind == "newsletter":
-        newsletter.request_subscription(form.name.data.strip(), form.email.data, form=source)
+        newsletter.request_subscription(form.name.data.strip(), form.email.data, form=source,
+                                        clicks=form.clicks.data)
     elif kind == "workshop":
         workshops.register(form.name.data.strip(), form.email.data, form.phone.data, form.topic.data, form=source)
     else:
