@@ -108,3 +108,30 @@ def test_fragments_with_and_without_htmx(client, db_session):
     full, partial = client.get("/my-data"), client.get("/my-data", headers=HTMX)
     assert "<html" in full.get_data(as_text=True) and "<html" not in partial.get_data(as_text=True)
     assert 'id="mydata-start"' in partial.get_data(as_text=True)
+
+
+def test_the_report_also_lists_messages_calls_profile_and_the_security_log(app, client, login, make, db_session):
+    from webapp.calls.models import CallLog
+    from webapp.leads import services as leads
+    from webapp.messaging import services as messaging
+    from webapp.profiles.models import LeadProfile
+
+    user = make.user(email="hanna@example.com", name="Hanna Fekete")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        lead = leads.upsert("hanna@example.com", "Hanna Fekete", "trial", phone="+36209998877")
+        messaging.queue_sms("+36 20 999 8877", "Your workshop is tomorrow", purpose="reminder")
+        messaging.queue_email("hanna@example.com", "Welcome aboard", "Hello")
+    db_session.add(CallLog(lead_id=lead.id, direction="inbound", started_at=clock.now(), duration_seconds=95,
+                           notes="Asked about imports"))
+    db_session.add(LeadProfile(lead_id=lead.id, problem="Spreadsheets everywhere", updated_at=clock.now()))
+    db_session.commit()
+    login(user)
+    from webapp.seclog import drain
+
+    with app.app_context():
+        drain.drain()  # the sign-in's entries from the Redis buffer into the log
+    db_session.expire_all()
+    report = client.get("/my-data").get_data(as_text=True)
+    for expected in ("Welcome aboard", "Your workshop is tomorrow", "Asked about imports", "Spreadsheets everywhere",
+                     "Security log entry", "login_ok"):
+        assert expected in report, expected

@@ -61,7 +61,7 @@ def holds_address(email: str) -> bool:
 
 
 def collect(person: Person) -> list[Item]:
-    from webapp.mydata import collectors  # noqa: F401 - registers the built-in collectors
+    from webapp.mydata import collectors, collectors_more  # noqa: F401 - register the built-in collectors
 
     items: list[Item] = []
     for _name, func in _COLLECTORS:
