@@ -187,6 +187,7 @@ EXPECTED_RULES = {
     "dsr.extend": "staff:privacy_officer",
     "dsr.close": "staff:privacy_officer",
     "dsr.restriction": "staff:privacy_officer",
+    "dsr.rectification": "staff:privacy_officer",
     "leads_staff.log_reply": "staff:consultant,sales",
     "erasure.confirm": "staff:privacy_officer",
     "erasure.erase": "staff:privacy_officer",

@@ -137,3 +137,25 @@ def restriction(request_id: int):
         return see_other("dsr.detail", request_id=item.id)
     db.session.commit()
     return see_other("dsr.detail", request_id=item.id)
+
+
+@bp.post("/<int:request_id>/rectification")
+@allow(PRIVACY)
+def rectification(request_id: int):
+    """After correcting the data: tell every earlier recipient (from the transfer log) what changed."""
+    EmptyForm().validate_on_submit() or abort(400)
+    item = _get(request_id)
+    from webapp.dsr import rectification as rectifying
+
+    try:
+        outcome = rectifying.notify_recipients(item, request.form.get("corrected", "")[:500], current_user.id)
+    except services.Refused as refusal:
+        db.session.rollback()
+        flash(_("Describe what was corrected.") if str(refusal) == "correction required"
+              else _("This request is closed."), "error")
+        return see_other("dsr.detail", request_id=item.id)
+    db.session.commit()
+    flash(_("Told %(n)s earlier recipients.", n=len(outcome.notified)) + (
+        " " + _("Tell these by other means: %(names)s.", names=", ".join(outcome.by_hand)) if outcome.by_hand else ""),
+        "success")
+    return see_other("dsr.detail", request_id=item.id)
