@@ -108,3 +108,22 @@ def test_stop_contact_and_withdrawal_in_the_portal_take_effect_at_once(app, clie
     assert lead.contact_stopped_at is not None and ledger.in_force(lead.id, "marketing_contact") is None
     assert db_session.scalars(select(NewsletterSubscription.state)).one() == "unsubscribed"
     assert "answer due by" in client.get("/my-data").get_data(as_text=True)
+
+
+def test_huge_or_foreign_request_payloads_are_refused_and_disclose_nothing(app, client, make, db_session):
+    lead = Lead(name="Vera Vad", email="vera@example.com", source="newsletter", last_interaction_at=clock.now())
+    db_session.add(lead)
+    db_session.commit()
+    with client.session_transaction() as session:
+        session["mydata"] = {"email": "vera@example.com", "until": (clock.now() + timedelta(minutes=10)).isoformat()}
+    token = csrf_from(client.get("/my-data").get_data(as_text=True))
+    huge = client.post("/my-data/requests", data={"kind": "rectification", "details": "x" * 100_000,
+                                                  "csrf_token": token})
+    assert huge.status_code in (413, 422)
+    unknown = client.post("/my-data/requests", data={"kind": "delete_everyone", "csrf_token": token})
+    assert unknown.status_code == 422
+    assert db_session.scalars(select(DataRequest)).all() == []
+    # a request always concerns the proven address: a posted e-mail field is ignored
+    client.post("/my-data/requests", data={"kind": "access", "email": "someone.else@example.com",
+                                           "csrf_token": token})
+    assert db_session.scalars(select(DataRequest.email)).all() == ["vera@example.com"]
