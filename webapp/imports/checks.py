@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from webapp.customfields import imports as custom_fields
+from webapp.customfields.validation import Invalid, parse_email
+from webapp.customfields.validation import parse_phone as normal_phone
 
-DEFAULT_REGION = "HU"
 IGNORE = "ignore"
 # Unicode category Cc (C0, DEL, C1), line and paragraph separators, bidirectional embeddings/overrides/isolates
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -44,11 +44,6 @@ FIELDS: tuple[Field, ...] = (
 BY_KEY = {f.key: f for f in FIELDS}
 
 
-class Invalid(ValueError):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 def clean(value: str) -> str:
@@ -83,20 +78,7 @@ def normal_email(text: str) -> str:
         address = f"{local}@{normal}"
         if len(address.encode()) <= MAX_ADDRESS:
             return address
-    try:
-        return validate_email(text, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise Invalid("invalid_email") from exc
-
-
-def normal_phone(text: str, region: str = DEFAULT_REGION) -> str:
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as exc:
-        raise Invalid("invalid_phone") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid("invalid_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return parse_email(text)  # the general case: one validation shared with custom fields
 
 
 _DATE_FORMATS = (
